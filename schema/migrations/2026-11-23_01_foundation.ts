@@ -167,7 +167,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       submitted_via text NOT NULL CHECK (submitted_via IN ('api', 'csv', 'form', 'cli', 'generator')),
       PRIMARY KEY (organisation_id, id),
       FOREIGN KEY (organisation_id, project_id) REFERENCES projects (organisation_id, id),
-      UNIQUE (organisation_id, project_id, period_start, period_end, version),
+      CONSTRAINT snapshots_version_unique
+        UNIQUE (organisation_id, project_id, period_start, period_end, version),
       CHECK (period_start <= period_end)
     )
   `.execute(db);
@@ -197,7 +198,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       flags text[] NOT NULL DEFAULT '{}',
       PRIMARY KEY (organisation_id, id),
       FOREIGN KEY (organisation_id, snapshot_id) REFERENCES snapshots (organisation_id, id),
-      UNIQUE (organisation_id, snapshot_id, metric_key, disaggregation),
+      CONSTRAINT observations_one_per_metric
+        UNIQUE (organisation_id, snapshot_id, metric_key, disaggregation),
       CHECK ((numerator IS NULL) = (denominator IS NULL)),
       CHECK (numerator <= denominator),
       CHECK (value IS NOT NULL OR numerator IS NOT NULL),

@@ -1,6 +1,6 @@
 import pg from 'pg';
 
-const OID = { int8: 20, numeric: 1700, date: 1082, int8Array: 1016, numericArray: 1231 } as const;
+const OID = { int8: 20, numeric: 1700, date: 1082 } as const;
 
 function toSafeNumber(text: string): number {
   const n = Number(text);
@@ -23,14 +23,6 @@ export const pgTypes: pg.CustomTypesConfig = {
         return (text: string) => Number(text);
       case OID.date:
         return (text: string) => text;
-      case OID.int8Array: {
-        const parseArray = pg.types.getTypeParser(OID.int8Array, 'text') as (t: string) => string[];
-        return (text: string) => parseArray(text).map((v) => (v === null ? v : toSafeNumber(v)));
-      }
-      case OID.numericArray: {
-        const parseArray = pg.types.getTypeParser(OID.numericArray, 'text') as (t: string) => string[];
-        return (text: string) => parseArray(text).map((v) => (v === null ? v : Number(v)));
-      }
       default:
         return pg.types.getTypeParser(oid, 'text');
     }
