@@ -6,3 +6,4 @@ export { assertDurable, DurabilityError, durabilitySettings } from './database/d
 export { startEmbeddedPostgres, EmbeddedStartError, readPostmasterPid } from './database/embedded.ts';
 export type { EmbeddedServer } from './database/embedded.ts';
 export { latestMigration, migrateToLatest, migrationVersion, MigrationError } from './database/migrations.ts';
+export * from './contracts/index.ts';

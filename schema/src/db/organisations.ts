@@ -13,7 +13,7 @@ export interface OrganisationsTable {
 }
 export type OrganisationRow = Selectable<OrganisationsTable>;
 export type NewOrganisationRow = Insertable<OrganisationsTable>;
-export type OrganisationUpdate = Updateable<OrganisationsTable>;
+export type OrganisationRowUpdate = Updateable<OrganisationsTable>;
 
 export interface PlacesTable {
   code: string;
