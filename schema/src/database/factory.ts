@@ -54,6 +54,8 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     max: options.poolSize ?? 10,
     types: pgTypes,
     application_name: 'firstmile',
+    // Cross-tenant tools declare themselves; requests switch to the confined role instead.
+    options: '-c app.role=system',
   });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => {});

@@ -1,5 +1,6 @@
 import { Migrator, type Kysely, type Migration, type MigrationResult } from 'kysely';
 import * as foundation from '../../migrations/2026-11-23_01_foundation.ts';
+import * as rowLevelSecurity from '../../migrations/2026-11-23_02_row_level_security.ts';
 
 /**
  * Migrations are listed here rather than read from a folder so that they travel with
@@ -7,6 +8,7 @@ import * as foundation from '../../migrations/2026-11-23_01_foundation.ts';
  */
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '2026-11-23_01_foundation': foundation,
+  '2026-11-23_02_row_level_security': rowLevelSecurity,
 });
 
 export const latestMigration = Object.keys(migrations).sort().at(-1) as string;
