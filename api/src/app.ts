@@ -1,7 +1,15 @@
-import { Hono } from 'hono';
-import { HTTPException } from 'hono/http-exception';
-import type { DatabaseHandle } from '@firstmile/schema';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { validationDetails, type DatabaseHandle } from '@firstmile/schema';
+import { authenticate } from './auth/authenticate.ts';
+import type { AppEnv } from './http/env.ts';
+import { errorResponse, handleError } from './http/errors.ts';
+import { HttpProblem } from './http/problem.ts';
+import { requestTransaction } from './http/request-transaction.ts';
+import { docsRoutes } from './routes/docs/index.ts';
 import { healthRoutes } from './routes/health/index.ts';
+import { organisationRoutes } from './routes/organisations/index.ts';
 import { firstmileVersion } from './version.ts';
 
 export interface AppDependencies {
@@ -9,20 +17,53 @@ export interface AppDependencies {
   version?: string;
 }
 
+/** Largest JSON body accepted: a snapshot with 50 stories of 10,000 characters fits easily. */
+export const maxJsonBytes = 5 * 1024 * 1024;
+
 /** Builds the whole HTTP application; tests drive it with `app.request()`. */
 export function createApp({ handle, version = firstmileVersion }: AppDependencies) {
-  const app = new Hono();
-  app.route('/health', healthRoutes(handle, version));
-
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
-  app.onError((error, c) => {
-    if (error instanceof HTTPException) {
-      return c.json({ error: { code: 'http_error', message: error.message } }, error.status);
-    }
-    // A 500 is always our bug: log it, and never send stack traces or SQL to the caller.
-    console.error(error);
-    return c.json({ error: { code: 'internal', message: 'internal error' } }, 500);
+  const app = new OpenAPIHono<AppEnv>({
+    // Every validation failure is a 422 naming each field, never a 500.
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        return errorResponse(c, 422, 'validation_failed', `the ${result.target === 'json' ? 'body' : result.target} has invalid fields`, validationDetails(result.error));
+      }
+      return undefined;
+    },
   });
+  app.use(requestId());
+  app.route('/health', healthRoutes(handle, version));
+  app.route('/docs', docsRoutes());
+
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: maxJsonBytes,
+      onError: () => {
+        throw new HttpProblem('payload_too_large', `the body is larger than ${maxJsonBytes / 1024 / 1024} MB`);
+      },
+    }),
+    authenticate(handle),
+    requestTransaction(handle),
+  );
+  app.route('/', organisationRoutes);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key: `Authorization: Bearer fm_…`. Create one with `firstmile keys create`.',
+  });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Firstmile API',
+      version,
+      description: 'Outcome snapshots and their stories, honest statistics, and the whole-system picture.',
+    },
+  });
+
+  app.notFound((c) => errorResponse(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
+  app.onError(handleError);
   return app;
 }
 

@@ -1,12 +1,8 @@
 import type { TestProject } from 'vitest/node';
 import { startTestClusters } from './clusters.ts';
-import { dropTemplate, prepareTemplate, type PreparedTarget } from './test-database.ts';
+import { dropTemplate, prepareTemplate } from './test-database.ts';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    pgTargets: PreparedTarget[];
-  }
-}
+import './provided-context.ts';
 
 /** Vitest global setup: one embedded cluster and one server for the whole run. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

@@ -1,4 +1,5 @@
 import { inject } from 'vitest';
+import './provided-context.ts';
 import type { PreparedTarget } from './test-database.ts';
 
 export { startTestClusters, findSystemPostgres, type TestTarget } from './clusters.ts';

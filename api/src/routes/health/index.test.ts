@@ -2,6 +2,7 @@ import { createTestDatabase, pgTargets, type TestDatabase } from '@firstmile/sch
 import { latestMigration } from '@firstmile/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../app.ts';
+import type { HealthBody } from './index.ts';
 
 describe.each(pgTargets())('GET /health on the $name PostgreSQL', (target) => {
   let t: TestDatabase;
@@ -14,7 +15,7 @@ describe.each(pgTargets())('GET /health on the $name PostgreSQL', (target) => {
     const app = createApp({ handle: t, version: '9.9.9' });
     const response = await app.request('/health');
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = (await response.json()) as HealthBody;
     expect(body).toMatchObject({
       status: 'ok',
       version: '9.9.9',

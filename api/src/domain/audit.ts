@@ -1,0 +1,29 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '@firstmile/schema';
+import type { Actor } from '../http/env.ts';
+
+export interface AuditEntry {
+  action: string;
+  entity: string;
+  entityId?: string | null;
+  /** The organisation whose data was touched. */
+  organisationId: string | null;
+  details?: Record<string, unknown>;
+}
+
+/** Written in the caller's transaction, so the record and the change stand or fall together. */
+export async function recordAudit(db: Kysely<Database>, actor: Actor, entry: AuditEntry): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      organisation_id: entry.organisationId,
+      actor_organisation_id: actor.organisationId,
+      actor_key_id: actor.keyId,
+      actor_role: actor.role,
+      action: entry.action,
+      entity: entry.entity,
+      entity_id: entry.entityId ?? null,
+      details: JSON.stringify(entry.details ?? {}),
+    })
+    .execute();
+}
