@@ -9,6 +9,7 @@ import { HttpProblem } from './http/problem.ts';
 import { requestTransaction } from './http/request-transaction.ts';
 import { docsRoutes } from './routes/docs/index.ts';
 import { healthRoutes } from './routes/health/index.ts';
+import { keyRoutes } from './routes/keys/index.ts';
 import { organisationRoutes } from './routes/organisations/index.ts';
 import { firstmileVersion } from './version.ts';
 
@@ -47,6 +48,7 @@ export function createApp({ handle, version = firstmileVersion }: AppDependencie
     requestTransaction(handle),
   );
   app.route('/', organisationRoutes);
+  app.route('/', keyRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -13,6 +13,9 @@ export const routePolicy: Readonly<Record<string, readonly Role[]>> = Object.fre
   'POST /v1/organisations': ['admin'],
   'GET /v1/organisations/{id}': everyone,
   'PATCH /v1/organisations/{id}': managers,
+  'GET /v1/keys': everyone,
+  'POST /v1/keys': ['admin'],
+  'PATCH /v1/keys/{id}': managers,
 });
 
 export function allowedRoles(method: string, path: string): readonly Role[] | undefined {

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { migrateToLatest, openDatabase, type Config } from '@firstmile/schema';
 import { generateWorld, type GenerateSummary } from '@firstmile/etl';
 import { configFrom, portArgument, wholeNumberArgument, type ServerOptions } from './options.ts';
+import { keysCommand } from './keys.ts';
 import { progressReporter } from './progress.ts';
 import { serveUntilStopped } from './run-server.ts';
 
@@ -100,6 +101,12 @@ export function buildProgram(): Command {
       }
       await serveUntilStopped(handle, config);
     });
+
+  program.addCommand(
+    keysCommand(configFrom, (message) => {
+      throw new CliError(message);
+    }),
+  );
 
   return program;
 }

@@ -27,3 +27,18 @@ export async function recordAudit(db: Kysely<Database>, actor: Actor, entry: Aud
     })
     .execute();
 }
+
+/** For the command line, which acts as the deployment itself rather than through a key. */
+export async function recordSystemAudit(db: Kysely<Database>, entry: AuditEntry): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      organisation_id: entry.organisationId,
+      actor_role: 'system',
+      action: entry.action,
+      entity: entry.entity,
+      entity_id: entry.entityId ?? null,
+      details: JSON.stringify(entry.details ?? {}),
+    })
+    .execute();
+}

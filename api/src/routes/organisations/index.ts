@@ -6,7 +6,7 @@ import { createOrganisation, updateOrganisation } from '../../domain/organisatio
 import type { AppEnv } from '../../http/env.ts';
 import { apiRoute } from '../../http/route.ts';
 
-const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
+import { json } from '../../http/json.ts';
 
 export const organisationRoutes = new OpenAPIHono<AppEnv>()
   .openapi(

@@ -1,0 +1,2 @@
+export { createTenants, type Tenants } from './tenants.ts';
+export { call, type CallOptions, type CallResult } from './call.ts';
