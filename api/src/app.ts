@@ -33,7 +33,7 @@ export function createApp({ handle, version = firstmileVersion }: AppDependencie
     },
   });
   app.use(requestId());
-  app.route('/health', healthRoutes(handle, version));
+  app.route('/', healthRoutes(handle, version));
   app.route('/docs', docsRoutes());
 
   app.use(

@@ -5,5 +5,5 @@ export type { DatabaseHandle, DatabaseKind, DatabaseStatus, OpenDatabaseOptions 
 export { assertDurable, DurabilityError, durabilitySettings } from './database/durability.ts';
 export { startEmbeddedPostgres, EmbeddedStartError, readPostmasterPid } from './database/embedded.ts';
 export type { EmbeddedServer } from './database/embedded.ts';
-export { latestMigration, migrateToLatest, migrationVersion, MigrationError } from './database/migrations.ts';
+export { migrations, latestMigration, migrateToLatest, migrationVersion, MigrationError } from './database/migrations.ts';
 export * from './contracts/index.ts';

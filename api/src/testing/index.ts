@@ -1,2 +1,3 @@
 export { createTenants, type Tenants } from './tenants.ts';
 export { call, type CallOptions, type CallResult } from './call.ts';
+export { actorForKey } from './actor.ts';
