@@ -1,4 +1,5 @@
 import type { Hono, MiddlewareHandler } from 'hono';
+import type { AppEnv } from '@firstmile/api';
 import { actorForKey } from '@firstmile/api/testing';
 import type { TestDatabase } from '@firstmile/schema/testing';
 
@@ -14,7 +15,7 @@ export function routeInventory(app: Hono<any, any, any>): string[] {
 }
 
 /** Sets the actor the way the real middleware does, for a stand-alone app under test. */
-export function authenticateForTest(t: TestDatabase, key: string): MiddlewareHandler {
+export function authenticateForTest(t: TestDatabase, key: string): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     c.set('actor', await actorForKey(t.db, key));
     await next();

@@ -1,5 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { apiRoute, createApp, routePolicy, type FirstmileApp } from '@firstmile/api';
+import { apiRoute, createApp, routePolicy, type AppEnv, type FirstmileApp } from '@firstmile/api';
 import { createTenants, call, type Tenants } from '@firstmile/api/testing';
 import { createTestDatabase, pgTargets, type TestDatabase } from '@firstmile/schema/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,7 +42,9 @@ describe('the route inventory', () => {
   });
 
   it('denies a route that is missing from the policy table', async () => {
-    const unlisted = new OpenAPIHono().use(authenticateForTest(t, w.keys.admin)).openapi(
+    const unlisted = new OpenAPIHono<AppEnv>();
+    unlisted.use(authenticateForTest(t, w.keys.admin));
+    unlisted.openapi(
       apiRoute({ method: 'get', path: '/v1/unlisted', responses: { 200: { description: 'never', content: { 'application/json': { schema: z.object({}) } } } } }),
       (c) => c.json({}, 200),
     );
