@@ -23,7 +23,8 @@ export const rawNumbers: readonly string[] = ['1e999', '-1e999', '-0', '1e-999',
 export const RAW = (token: string) => `@@raw:${token}@@`;
 
 export function serialise(body: unknown): string {
-  return JSON.stringify(body).replace(/"@@raw:(.*?)@@"/g, (_m, token: string) => token);
+  // An emptied body (every field deleted away) is sent as an empty string.
+  return (JSON.stringify(body) ?? '').replace(/"@@raw:(.*?)@@"/g, (_m, token: string) => token);
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
