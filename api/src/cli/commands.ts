@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { migrateToLatest, openDatabase, type Config } from '@firstmile/schema';
 import { generateWorld, type GenerateSummary } from '@firstmile/etl';
 import { configFrom, portArgument, wholeNumberArgument, type ServerOptions } from './options.ts';
+import { issueDemoKeys } from './demo-keys.ts';
 import { keysCommand } from './keys.ts';
 import { progressReporter } from './progress.ts';
 import { serveUntilStopped } from './run-server.ts';
@@ -99,6 +100,10 @@ export function buildProgram(): Command {
       } else {
         console.log('the demo world is already loaded');
       }
+      const keys = await issueDemoKeys(handle.db);
+      console.log('\nAPI keys for this demo (new at every start; the previous ones are revoked):');
+      for (const k of keys) console.log(`  ${k.role.padEnd(13)} ${k.organisation.padEnd(36)} ${k.key}`);
+      console.log('  try: curl -H "Authorization: Bearer <key>" http://HOST:PORT/v1/organisations\n'.replace('HOST:PORT', `${config.host}:${config.port}`));
       await serveUntilStopped(handle, config);
     });
 

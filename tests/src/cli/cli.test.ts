@@ -97,6 +97,32 @@ describe('the firstmile command', () => {
     expect(again.stderr).toContain('the database already holds organisations');
   });
 
+  it('demo prints a working key for each role and revokes the previous start\'s keys', async () => {
+    const keysOf = async () => {
+      const { child, match, output } = await startUntil(['demo', '--port', '0', '--data-dir', dataDir], /serving at (http:\/\/127\.0\.0\.1:\d+)/);
+      const keys = Object.fromEntries([...output().matchAll(/^ {2}(admin|submitter|analyst|funder|commissioner) +.+ (fm_\S+)$/gm)].map((m) => [m[1], m[2]]));
+      return { child, url: match[1]!, keys };
+    };
+    const first = await keysOf();
+    expect(Object.keys(first.keys).sort()).toEqual(['admin', 'analyst', 'commissioner', 'funder', 'submitter']);
+    const asAdmin = await fetch(`${first.url}/v1/organisations`, { headers: { authorization: `Bearer ${first.keys.admin}` } });
+    expect(asAdmin.status).toBe(200);
+    expect(((await asAdmin.json()) as { organisations: unknown[] }).organisations.length).toBeGreaterThanOrEqual(14);
+    first.child.kill('SIGINT');
+    expect(await exitOf(first.child)).toBe(0);
+
+    const second = await keysOf();
+    try {
+      const old = await fetch(`${second.url}/v1/organisations`, { headers: { authorization: `Bearer ${first.keys.funder}` } });
+      expect(old.status).toBe(401);
+      const fresh = await fetch(`${second.url}/v1/organisations`, { headers: { authorization: `Bearer ${second.keys.funder}` } });
+      expect(fresh.status).toBe(200);
+    } finally {
+      second.child.kill('SIGINT');
+    }
+    expect(await exitOf(second.child)).toBe(0);
+  });
+
   it('serves /health on the embedded database and stops cleanly on SIGINT', async () => {
     const { child, match } = await startUntil(
       ['serve', '--port', '0', '--data-dir', dataDir],
