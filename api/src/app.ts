@@ -1,28 +1,39 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { validationDetails, type DatabaseHandle } from '@firstmile/schema';
 import { authenticate } from './auth/authenticate.ts';
 import type { AppEnv } from './http/env.ts';
 import { errorResponse, handleError } from './http/errors.ts';
-import { HttpProblem } from './http/problem.ts';
+import { bodyLimits } from './http/body-limit.ts';
 import { requestTransaction } from './http/request-transaction.ts';
 import { docsRoutes } from './routes/docs/index.ts';
 import { healthRoutes } from './routes/health/index.ts';
 import { keyRoutes } from './routes/keys/index.ts';
 import { organisationRoutes } from './routes/organisations/index.ts';
+import { fundingRoutes } from './routes/funding/index.ts';
+import { metricRoutes } from './routes/metrics/index.ts';
+import { placeRoutes } from './routes/places/index.ts';
+import { projectRoutes } from './routes/projects/index.ts';
+import { serviceRoutes } from './routes/services/index.ts';
+import { snapshotImportBodyLimit, snapshotRoutes } from './routes/snapshots/index.ts';
+import { storyRoutes } from './routes/stories/index.ts';
 import { firstmileVersion } from './version.ts';
 
 export interface AppDependencies {
   handle: DatabaseHandle;
   version?: string;
+  /**
+   * Confine each request to its caller with row-level security (the default). Tests turn it
+   * off to prove the application's own checks isolate tenants without it.
+   */
+  rowLevelSecurity?: boolean;
 }
 
 /** Largest JSON body accepted: a snapshot with 50 stories of 10,000 characters fits easily. */
 export const maxJsonBytes = 5 * 1024 * 1024;
 
 /** Builds the whole HTTP application; tests drive it with `app.request()`. */
-export function createApp({ handle, version = firstmileVersion }: AppDependencies) {
+export function createApp({ handle, version = firstmileVersion, rowLevelSecurity = true }: AppDependencies) {
   const app = new OpenAPIHono<AppEnv>({
     // Every validation failure is a 422 naming each field, never a 500.
     defaultHook: (result, c) => {
@@ -38,17 +49,19 @@ export function createApp({ handle, version = firstmileVersion }: AppDependencie
 
   app.use(
     '/v1/*',
-    bodyLimit({
-      maxSize: maxJsonBytes,
-      onError: () => {
-        throw new HttpProblem('payload_too_large', `the body is larger than ${maxJsonBytes / 1024 / 1024} MB`);
-      },
-    }),
+    bodyLimits(maxJsonBytes, [snapshotImportBodyLimit]),
     authenticate(handle),
-    requestTransaction(handle),
+    requestTransaction(handle, { rowLevelSecurity }),
   );
   app.route('/', organisationRoutes);
   app.route('/', keyRoutes);
+  app.route('/', projectRoutes);
+  app.route('/', serviceRoutes);
+  app.route('/', fundingRoutes);
+  app.route('/', placeRoutes);
+  app.route('/', metricRoutes);
+  app.route('/', snapshotRoutes);
+  app.route('/', storyRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -16,6 +16,36 @@ export const routePolicy: Readonly<Record<string, readonly Role[]>> = Object.fre
   'GET /v1/keys': everyone,
   'POST /v1/keys': ['admin'],
   'PATCH /v1/keys/{id}': managers,
+  // Administration. Commissioners see projects only as aggregates, so not through these.
+  'GET /v1/projects': ['submitter', 'funder', 'analyst', 'admin'],
+  'POST /v1/projects': ['submitter', 'admin'],
+  'GET /v1/projects/{id}': ['submitter', 'funder', 'analyst', 'admin'],
+  'PATCH /v1/projects/{id}': ['submitter', 'admin'],
+  'GET /v1/services': everyone,
+  'POST /v1/services': ['submitter', 'admin'],
+  'GET /v1/services/{id}': everyone,
+  'PATCH /v1/services/{id}': ['submitter', 'admin'],
+  'GET /v1/funding': ['submitter', 'funder', 'analyst', 'admin'],
+  'POST /v1/funding': ['admin'],
+  'GET /v1/funding/{id}': ['submitter', 'funder', 'analyst', 'admin'],
+  'PATCH /v1/funding/{id}': ['admin'],
+  'GET /v1/places': everyone,
+  'POST /v1/places': ['admin'],
+  'PATCH /v1/places/{code}': ['admin'],
+  'GET /v1/organisations/{id}/places': ['commissioner', 'analyst', 'admin'],
+  'POST /v1/organisations/{id}/places': ['admin'],
+  'PATCH /v1/organisations/{id}/places/{placeCode}': ['admin'],
+  'GET /v1/metrics': everyone,
+  'POST /v1/metrics': ['submitter', 'admin'],
+  'GET /v1/metrics/{key}': everyone,
+  'PATCH /v1/metrics/{key}': ['submitter', 'admin'],
+  // Snapshots and stories. Who sees which rows is tenancy's (funders: funded periods; stories:
+  // consent scope and personal-data flags); commissioners see projects only as aggregates.
+  'GET /v1/projects/{projectId}/snapshots': ['submitter', 'funder', 'analyst', 'admin'],
+  'POST /v1/projects/{projectId}/snapshots': ['submitter', 'admin'],
+  'POST /v1/projects/{projectId}/snapshots:import': ['submitter', 'admin'],
+  'GET /v1/stories': everyone,
+  'PATCH /v1/stories/{id}': ['submitter', 'admin'],
 });
 
 export function allowedRoles(method: string, path: string): readonly Role[] | undefined {

@@ -10,12 +10,12 @@ class Rollback extends Error {}
  * organisation and role set for row-level security. Any error or 4xx/5xx answer rolls
  * everything back, so a refused request never leaves half a write behind.
  */
-export function requestTransaction(handle: DatabaseHandle): MiddlewareHandler<AppEnv> {
+export function requestTransaction(handle: DatabaseHandle, options: { rowLevelSecurity: boolean } = { rowLevelSecurity: true }): MiddlewareHandler<AppEnv> {
   return async function requestTransaction(c, next) {
     const actor = c.get('actor');
     try {
       await handle.db.transaction().execute(async (trx) => {
-        await sql`SET LOCAL ROLE firstmile_app`.execute(trx);
+        if (options.rowLevelSecurity) await sql`SET LOCAL ROLE firstmile_app`.execute(trx);
         await sql`
           SELECT set_config('app.organisation_id', ${actor.organisationId}, true),
                  set_config('app.role', ${actor.role}, true),

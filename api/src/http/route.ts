@@ -28,14 +28,44 @@ function requireMediaType(mediaType: string): MiddlewareHandler<AppEnv> {
   };
 }
 
+const REGEXP_SPECIALS = /[.*+?^${}()|[\]\\]/g;
+
+/**
+ * Hono's RegExpRouter reads a `:` anywhere in a path as the start of a parameter, so
+ * `/snapshots:import` (a Google AIP-136 custom method) registers as `/snapshots` followed by
+ * a parameter named `import`, and would also answer `/snapshotsanything`; Hono has no escape
+ * for it (honojs/hono#1301, #4562). For such paths this check lets only the literal path
+ * through and answers anything else as no route at all. The router also hands over the
+ * spurious parameter, so such a route's `params` schema must not be strict.
+ */
+function exactPath(path: string): MiddlewareHandler<AppEnv> | null {
+  if (!/[^/]:/.test(path)) return null;
+  const pattern = new RegExp(
+    `^${path.split(/(\{[^}]+\})/).map((part) => (part.startsWith('{') ? '[^/]+' : part.replace(REGEXP_SPECIALS, '\\$&'))).join('')}$`,
+  );
+  return async function exactPath(c, next) {
+    if (!pattern.test(c.req.path)) throw new HttpProblem('not_found', `no route for ${c.req.method} ${c.req.path}`);
+    await next();
+  };
+}
+
+export interface ApiRouteOptions {
+  /** Run after the policy and media-type checks and before validation (e.g. idempotency). */
+  middleware?: MiddlewareHandler<AppEnv>[];
+}
+
 /**
  * A /v1 route: documented in OpenAPI, guarded by the policy table, and refusing bodies in
  * the wrong media type before validation sees them.
  */
-export function apiRoute<const R extends Omit<RouteConfig, 'middleware' | 'security'>>(config: R) {
+export function apiRoute<const R extends Omit<RouteConfig, 'middleware' | 'security'>>(config: R, options: ApiRouteOptions = {}) {
   const mediaTypes = Object.keys(config.request?.body?.content ?? {});
-  const middleware: MiddlewareHandler<AppEnv>[] = [authorize(config.method, config.path)];
+  const middleware: MiddlewareHandler<AppEnv>[] = [];
+  const literal = exactPath(config.path);
+  if (literal) middleware.push(literal);
+  middleware.push(authorize(config.method, config.path));
   if (mediaTypes.length === 1) middleware.push(requireMediaType(mediaTypes[0]!));
+  middleware.push(...(options.middleware ?? []));
   return createRoute({
     ...config,
     security: [{ bearerAuth: [] }],

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ApiKey, ApiKeyCreate, ApiKeyCreated, ApiKeyUpdate } from './api-key.ts';
 import { Funding, FundingCreate, FundingUpdate } from './funding.ts';
-import { Metric, MetricCreate, MetricUpdate } from './metric.ts';
+import { Metric, MetricCreate, MetricKeyParams, MetricUpdate } from './metric.ts';
 import { Organisation, OrganisationCreate, OrganisationUpdate } from './organisation.ts';
-import { CommissionerPlace, CommissionerPlaceCreate, Place, PlaceCreate, PlaceUpdate } from './place.ts';
+import {
+  CommissionerPlace, CommissionerPlaceCreate, CommissionerPlaceParams, Place, PlaceCodeParams, PlaceCreate, PlaceUpdate,
+} from './place.ts';
 import { Project, ProjectCreate, ProjectUpdate } from './project.ts';
 import { Service, ServiceCreate, ServiceUpdate } from './service.ts';
 import { accepted, problems } from './test-helpers.ts';
@@ -102,6 +104,16 @@ describe('places', () => {
     const link = { organisation_id: ID, place_code: 'E08000003', ...lifecycle };
     expect(accepted(CommissionerPlace, link)).toEqual(link);
   });
+
+  it('path parameters: a place code, and an organisation id with a place code', () => {
+    expect(accepted(PlaceCodeParams, { code: 'E08000003' })).toEqual({ code: 'E08000003' });
+    expect(problems(PlaceCodeParams, { code: 'E'.repeat(65) })).toEqual([{ path: 'code', message: 'must be at most 64 characters' }]);
+    expect(accepted(CommissionerPlaceParams, { id: ID, placeCode: 'E08000003' })).toEqual({ id: ID, placeCode: 'E08000003' });
+    expect(problems(CommissionerPlaceParams, { id: 'x', placeCode: ' ' })).toEqual([
+      { path: 'id', message: 'must be a UUID' },
+      { path: 'placeCode', message: 'must not be empty' },
+    ]);
+  });
 });
 
 describe('services', () => {
@@ -143,6 +155,13 @@ describe('metrics', () => {
     expect(problems(MetricCreate, { ...metric, key: 'Tenancy-Sustained', description: 'd'.repeat(2001) })).toEqual([
       { path: 'key', message: 'must be 2–63 characters of a–z, 0–9 and _, starting with a letter' },
       { path: 'description', message: 'must be at most 2000 characters' },
+    ]);
+  });
+
+  it('path parameters: a metric key', () => {
+    expect(accepted(MetricKeyParams, { key: 'ae_attendances' })).toEqual({ key: 'ae_attendances' });
+    expect(problems(MetricKeyParams, { key: 'AE' })).toEqual([
+      { path: 'key', message: 'must be 2–63 characters of a–z, 0–9 and _, starting with a letter' },
     ]);
   });
 

@@ -7,6 +7,7 @@ export * from './place.ts';
 export * from './service.ts';
 export * from './metric.ts';
 export * from './snapshot.ts';
+export * from './idempotency.ts';
 export * from './contact.ts';
 export * from './api-key.ts';
 export * from './query.ts';

@@ -43,6 +43,10 @@ export const MetricUpdate = atLeastOneField(
 );
 export type MetricUpdate = z.infer<typeof MetricUpdate>;
 
+/** Path parameters of `/v1/metrics/{key}`. */
+export const MetricKeyParams = z.strictObject({ key: MetricKey });
+export type MetricKeyParams = z.infer<typeof MetricKeyParams>;
+
 /** A published unit cost, with what a reader needs to judge and cite it. */
 export const UnitCost = z.strictObject({
   code: UnitCostCode,

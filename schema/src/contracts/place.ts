@@ -18,12 +18,20 @@ export const Place = z.strictObject({
 });
 export type Place = z.infer<typeof Place>;
 
+/** Path parameters of `/v1/places/{code}`. */
+export const PlaceCodeParams = z.strictObject({ code: PlaceCode });
+export type PlaceCodeParams = z.infer<typeof PlaceCodeParams>;
+
 /** `POST /v1/organisations/{id}/places`: link a commissioner to a place it sees aggregates for. */
 export const CommissionerPlaceCreate = z.strictObject({ place_code: PlaceCode });
 export type CommissionerPlaceCreate = z.infer<typeof CommissionerPlaceCreate>;
 
 export const CommissionerPlaceUpdate = atLeastOneField(z.strictObject({ archived: Archived.optional() }));
 export type CommissionerPlaceUpdate = z.infer<typeof CommissionerPlaceUpdate>;
+
+/** Path parameters of `/v1/organisations/{id}/places/{placeCode}`. */
+export const CommissionerPlaceParams = z.strictObject({ id: Uuid, placeCode: PlaceCode });
+export type CommissionerPlaceParams = z.infer<typeof CommissionerPlaceParams>;
 
 export const CommissionerPlace = z.strictObject({
   organisation_id: Uuid.describe('The commissioner.'),

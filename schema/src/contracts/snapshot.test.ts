@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Disaggregation, Snapshot, SnapshotCreate, StoryInput, disaggregationKey } from './snapshot.ts';
+import {
+  Disaggregation, Snapshot, SnapshotCreate, SnapshotImportResult, Story, StoryInput, StoryUpdate, disaggregationKey,
+} from './snapshot.ts';
+import { IdempotencyHeaders } from './idempotency.ts';
 import { accepted, json, problems } from './test-helpers.ts';
 
 const story = {
@@ -330,7 +333,8 @@ describe('Snapshot (response)', () => {
     }],
     stories: [{
       ...story, id: '2a3b4c5d-6e7f-4809-9a1b-2c3d4e5f6a7b', snapshot_id: '6f1c1a52-94a4-4f7e-8d0c-1f2f3a4b5c6d',
-      project_id: '1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d', pii_flags: ['phone'], created_at: '2026-04-02T10:15:00.000Z',
+      project_id: '1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d', pii_flags: ['phone'], pii_cleared_at: '2026-04-03T08:00:00.000Z',
+      pii_cleared_by: '7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d', created_at: '2026-04-02T10:15:00.000Z',
     }],
   };
 
@@ -341,6 +345,61 @@ describe('Snapshot (response)', () => {
   it('is strict, so the API cannot leak a column', () => {
     expect(problems(Snapshot, { ...response, organisation_id: response.project_id })).toEqual([
       { path: 'organisation_id', message: 'unknown field' },
+    ]);
+  });
+});
+
+describe('Story (response)', () => {
+  it('says whether and by whom personal-data flags were cleared', () => {
+    const story = {
+      id: '2a3b4c5d-6e7f-4809-9a1b-2c3d4e5f6a7b', snapshot_id: '6f1c1a52-94a4-4f7e-8d0c-1f2f3a4b5c6d',
+      project_id: '1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d', title: 'T', body: 'B', themes: [], linked_metrics: [],
+      storyteller_role: 'person', consent: { status: 'withheld', scope: 'internal', recorded_on: null }, anonymised: false,
+      pii_flags: ['email'], created_at: '2026-04-02T10:15:00.000Z',
+    };
+    expect(problems(Story, story)).toEqual([
+      { path: 'pii_cleared_at', message: 'must be an ISO 8601 timestamp with seconds and an offset, e.g. 2026-03-01T09:30:00Z' },
+      { path: 'pii_cleared_by', message: 'must be a UUID' },
+    ]);
+    expect(accepted(Story, { ...story, pii_cleared_at: null, pii_cleared_by: null })).toMatchObject({ pii_cleared_at: null });
+  });
+});
+
+describe('StoryUpdate', () => {
+  it('takes pii_cleared and nothing else', () => {
+    expect(accepted(StoryUpdate, { pii_cleared: true })).toEqual({ pii_cleared: true });
+    expect(accepted(StoryUpdate, { pii_cleared: false })).toEqual({ pii_cleared: false });
+    expect(problems(StoryUpdate, {})).toEqual([
+      { path: 'pii_cleared', message: 'Invalid input: expected boolean, received undefined' },
+    ]);
+    expect(problems(StoryUpdate, { pii_cleared: 'yes', title: 'x' })).toEqual([
+      { path: 'pii_cleared', message: 'Invalid input: expected boolean, received string' },
+      { path: 'title', message: 'unknown field' },
+    ]);
+  });
+});
+
+describe('SnapshotImportResult', () => {
+  it('reports accepted rows, rejected rows with their line and column, and the new snapshots', () => {
+    const result = {
+      accepted: [{ line: 2, period_start: '2026-01-01', metric_key: 'people_supported', snapshot_id: '6f1c1a52-94a4-4f7e-8d0c-1f2f3a4b5c6d', version: 1 }],
+      rejected: [{ line: 3, field: 'numerator', reason: 'must not exceed denominator (10)' }, { line: 4, field: '', reason: 'has 3 fields; the header has 9' }],
+      snapshots: [],
+    };
+    expect(accepted(SnapshotImportResult, result)).toEqual(result);
+    expect(problems(SnapshotImportResult, { ...result, rejected: [{ line: 0, field: '', reason: 'x' }] })).toEqual([
+      { path: 'rejected[0].line', message: 'Too small: expected number to be >=1' },
+    ]);
+  });
+});
+
+describe('IdempotencyHeaders', () => {
+  it('takes an optional key of 1–255 characters, kept byte for byte, and lets other headers through', () => {
+    expect(accepted(IdempotencyHeaders, { 'idempotency-key': ' a b ', authorization: 'Bearer x' })).toEqual({ 'idempotency-key': ' a b ' });
+    expect(accepted(IdempotencyHeaders, {})).toEqual({});
+    expect(problems(IdempotencyHeaders, { 'idempotency-key': '' })).toEqual([{ path: '["idempotency-key"]', message: 'must not be empty' }]);
+    expect(problems(IdempotencyHeaders, { 'idempotency-key': 'k'.repeat(256) })).toEqual([
+      { path: '["idempotency-key"]', message: 'must be at most 255 characters' },
     ]);
   });
 });

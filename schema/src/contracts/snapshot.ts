@@ -201,11 +201,25 @@ export const Story = z.strictObject({
   consent: Consent,
   anonymised: z.boolean(),
   pii_flags: z.array(Flag).describe(
-    'What the personal-information check found in the text (e-mail addresses, phone numbers, postcodes).',
+    'What the personal-information check found in the text (email, phone, postcode, nhs_number). While a flag stands and is not cleared, the story stays within its own organisation whatever its consent scope.',
   ),
+  pii_cleared_at: TimestampString.nullable().describe(
+    'When someone of the story\'s organisation (or an admin) checked the flagged text and cleared it for sharing; null until then.',
+  ),
+  pii_cleared_by: Uuid.nullable().describe('The API key that cleared the flags.'),
   created_at: TimestampString,
 });
 export type Story = z.infer<typeof Story>;
+
+/** `PATCH /v1/stories/{id}`: a person has checked the flagged text. */
+export const StoryUpdate = z.strictObject({
+  pii_cleared: z
+    .boolean()
+    .describe(
+      'true: the personal-data flags were checked and the story may travel within its consent scope; false withdraws that clearance.',
+    ),
+});
+export type StoryUpdate = z.infer<typeof StoryUpdate>;
 
 // Snapshots --------------------------------------------------------------------------------------
 
@@ -266,3 +280,38 @@ export const Snapshot = z.strictObject({
   stories: z.array(Story),
 });
 export type Snapshot = z.infer<typeof Snapshot>;
+
+// CSV import -------------------------------------------------------------------------------------
+
+/** The columns of `POST /v1/projects/{projectId}/snapshots:import`, in the documented order. */
+export const snapshotCsvColumns = [
+  'period_start', 'period_end', 'metric_key', 'value', 'numerator', 'denominator',
+  'comparator_value', 'comparator_kind', 'comparator_source',
+] as const;
+export type SnapshotCsvColumn = (typeof snapshotCsvColumns)[number];
+
+const Line = z.int().min(1).describe('The line of the file, counting the header as line 1.');
+
+export const ImportAccepted = z.strictObject({
+  line: Line,
+  period_start: IsoDateString,
+  metric_key: MetricKey,
+  snapshot_id: Uuid.describe('The new snapshot version the row is stored in.'),
+  version: z.int().min(1),
+});
+export type ImportAccepted = z.infer<typeof ImportAccepted>;
+
+export const ImportRejected = z.strictObject({
+  line: Line,
+  field: z.string().describe('The column at fault; "" when the whole row is.'),
+  reason: z.string(),
+});
+export type ImportRejected = z.infer<typeof ImportRejected>;
+
+/** What a CSV import did, row by row: good rows are stored even when others are refused. */
+export const SnapshotImportResult = z.strictObject({
+  accepted: z.array(ImportAccepted),
+  rejected: z.array(ImportRejected).describe('One entry per problem; a row with two problems appears twice.'),
+  snapshots: z.array(Snapshot).describe('One new version for each period the accepted rows cover.'),
+});
+export type SnapshotImportResult = z.infer<typeof SnapshotImportResult>;

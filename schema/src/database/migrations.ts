@@ -1,6 +1,7 @@
 import { Migrator, type Kysely, type Migration, type MigrationResult } from 'kysely';
 import * as foundation from '../../migrations/2026-11-23_01_foundation.ts';
 import * as rowLevelSecurity from '../../migrations/2026-11-23_02_row_level_security.ts';
+import * as currentSnapshotCheck from '../../migrations/2026-11-23_03_current_snapshot_check.ts';
 
 /**
  * Migrations are listed here rather than read from a folder so that they travel with
@@ -9,6 +10,7 @@ import * as rowLevelSecurity from '../../migrations/2026-11-23_02_row_level_secu
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '2026-11-23_01_foundation': foundation,
   '2026-11-23_02_row_level_security': rowLevelSecurity,
+  '2026-11-23_03_current_snapshot_check': currentSnapshotCheck,
 });
 
 export const latestMigration = Object.keys(migrations).sort().at(-1) as string;

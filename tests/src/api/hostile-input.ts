@@ -122,3 +122,35 @@ export function mutate(sample: unknown, m: Mutation): string {
     }
   }
 }
+
+/** CSV bodies: a cell, a whole line, or the whole text replaced with something hostile. */
+export function mutateCsv(text: string, m: Mutation): string {
+  const lines = text.split('\n');
+  switch (m.kind) {
+    case 'none':
+      return text;
+    case 'text':
+      return m.text;
+    case 'whole':
+      return serialise(m.value);
+    case 'delete':
+      return lines.filter((_, i) => i !== m.at % lines.length).join('\n');
+    case 'replace':
+    case 'duplicate-key':
+    case 'add': {
+      const value = m.kind === 'replace' || m.kind === 'duplicate-key' || m.kind === 'add' ? m.value : null;
+      const raw = typeof value === 'string' ? value.replace(/^@@raw:(.*)@@$/, '$1') : serialise(value);
+      const row = 1 + ((m.kind === 'add' ? 0 : m.at) % Math.max(lines.length - 1, 1));
+      const cells = (lines[row] ?? '').split(',');
+      cells[(m.kind === 'add' ? 0 : m.at) % cells.length] = raw;
+      lines[row] = cells.join(',');
+      return lines.join('\n');
+    }
+    case 'proto':
+      return `__proto__,${text}`;
+    default: {
+      const unreachable: never = m;
+      throw new Error(`unknown mutation ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
