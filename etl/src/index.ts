@@ -1,1 +1,2 @@
 export * from './generate/index.ts';
+export * from './measures/small-numbers.ts';

@@ -133,6 +133,11 @@ export const Observation = z.strictObject({
   comparator: Comparator.nullable(),
   disaggregation: Disaggregation,
   flags: z.array(Flag).describe('Notes the platform attached to the figure.'),
+  suppressed_fields: z
+    .array(z.enum(['value', 'numerator', 'denominator']))
+    .describe(
+      'Fields withheld by small-number protection (counts 1–7 withheld, others rounded to the nearest 5) on views that are not the submitting organisation\'s own; a withheld field is null, never 0.',
+    ),
 });
 export type Observation = z.infer<typeof Observation>;
 

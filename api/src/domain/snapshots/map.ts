@@ -18,6 +18,7 @@ export function toObservation(row: ObservationRow): Observation {
           },
     disaggregation: { ...row.disaggregation },
     flags: [...row.flags],
+    suppressed_fields: [],
   };
 }
 
