@@ -326,10 +326,10 @@ describe('Snapshot (response)', () => {
     observations: [{
       metric_key: 'reoffending_12m', value: 0.15, numerator: 12, denominator: 80,
       comparator: { value: 0.25, kind: 'national_average', source: 'MoJ', period_start: null, period_end: null },
-      disaggregation: {}, flags: [],
+      disaggregation: {}, flags: [], suppressed_fields: [],
     }, {
-      metric_key: 'repeat_conversations', value: null, numerator: 0, denominator: 0,
-      comparator: null, disaggregation: { age_band: '18-24' }, flags: ['zero_denominator'],
+      metric_key: 'repeat_conversations', value: null, numerator: null, denominator: 0,
+      comparator: null, disaggregation: { age_band: '18-24' }, flags: ['zero_denominator'], suppressed_fields: ['numerator', 'value'],
     }],
     stories: [{
       ...story, id: '2a3b4c5d-6e7f-4809-9a1b-2c3d4e5f6a7b', snapshot_id: '6f1c1a52-94a4-4f7e-8d0c-1f2f3a4b5c6d',
