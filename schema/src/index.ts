@@ -7,3 +7,4 @@ export { startEmbeddedPostgres, EmbeddedStartError, readPostmasterPid } from './
 export type { EmbeddedServer } from './database/embedded.ts';
 export { migrations, latestMigration, migrateToLatest, migrationVersion, MigrationError } from './database/migrations.ts';
 export * from './contracts/index.ts';
+export * from './suppression.ts';

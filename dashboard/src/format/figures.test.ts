@@ -7,7 +7,7 @@ describe('figures as people read them', () => {
     expect(formatCount(null)).toBe('fewer than 8');
     expect(formatCount(0)).toBe('0');
     expect(formatCount(12345)).toBe('12,345');
-    expect(formatCount(null, { withheldUpTo: 9 })).toBe('fewer than 10');
+    expect(formatCount(null, { withheldUpTo: 9, roundTo: 10 })).toBe('fewer than 10');
   });
 
   it('gives a rate with its denominator and interval', () => {

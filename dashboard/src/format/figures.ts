@@ -1,3 +1,5 @@
+import { nhsSuppressionRule as nhsSuppression, type SuppressionRule } from '@firstmile/schema';
+
 /**
  * How figures read to people. A rate never appears without its denominator, and a withheld
  * count never reads as zero. Shared by the dashboard and the reports.
@@ -6,12 +8,6 @@
 const percent = new Intl.NumberFormat('en-GB', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
 const whole = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
 
-export interface SuppressionRule {
-  /** Counts from 1 up to this are withheld (the NHS rule: 7). */
-  withheldUpTo: number;
-}
-
-export const nhsSuppression: SuppressionRule = Object.freeze({ withheldUpTo: 7 });
 
 /** What a withheld cell says instead of a number: "fewer than 8". */
 export function withheldText(rule: SuppressionRule = nhsSuppression): string {

@@ -1,18 +1,11 @@
+import { nhsSuppressionRule, type SuppressionRule } from '@firstmile/schema';
+
 /**
  * Small-number protection for every view that is not the submitting organisation's own,
  * after the NHS rule for published statistics: 0 stays 0, counts from 1 to 7 are withheld,
  * every other count is rounded to the nearest 5. A rate is computed from the rounded counts
  * and withheld when either count is withheld. Withheld means null, never 0.
  */
-export interface SuppressionRule {
-  /** Counts from 1 up to and including this are withheld. */
-  readonly withheldUpTo: number;
-  /** Other counts are rounded to the nearest multiple of this. */
-  readonly roundTo: number;
-}
-
-export const nhsSuppressionRule: SuppressionRule = Object.freeze({ withheldUpTo: 7, roundTo: 5 });
-
 /** One count as others may see it: null when withheld. */
 export function protectCount(count: number, rule: SuppressionRule = nhsSuppressionRule): number | null {
   if (count === 0) return 0;

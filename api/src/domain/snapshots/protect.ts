@@ -1,5 +1,5 @@
-import { protectCount, protectProportion, type SuppressionRule, nhsSuppressionRule } from '@firstmile/etl';
-import type { MetricKind, Observation, Snapshot } from '@firstmile/schema';
+import { protectCount, protectProportion } from '@firstmile/etl';
+import { nhsSuppressionRule, type MetricKind, type Observation, type Snapshot, type SuppressionRule } from '@firstmile/schema';
 
 /**
  * A snapshot as someone outside the submitting organisation sees it (a funder): counts and
