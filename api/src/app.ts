@@ -6,6 +6,11 @@ import type { AppEnv } from './http/env.ts';
 import { errorResponse, handleError } from './http/errors.ts';
 import { bodyLimits } from './http/body-limit.ts';
 import { requestTransaction } from './http/request-transaction.ts';
+import { unless } from './http/skip.ts';
+import { createPseudonymiser, type Pseudonymiser } from './domain/contacts/index.ts';
+import {
+  contactBatchBodyLimit, contactRoutes, contactRoutesWithOwnTransaction, contactRoutesWithStreamedBody,
+} from './routes/contacts/index.ts';
 import { docsRoutes } from './routes/docs/index.ts';
 import { healthRoutes } from './routes/health/index.ts';
 import { keyRoutes } from './routes/keys/index.ts';
@@ -27,13 +32,18 @@ export interface AppDependencies {
    * off to prove the application's own checks isolate tenants without it.
    */
   rowLevelSecurity?: boolean;
+  /**
+   * Makes the pseudonyms raw person identifiers are stored as; created once at start-up from
+   * the deployment's key. Without one, raw identifiers are refused (own pseudonyms still pass).
+   */
+  pseudonymiser?: Pseudonymiser;
 }
 
 /** Largest JSON body accepted: a snapshot with 50 stories of 10,000 characters fits easily. */
 export const maxJsonBytes = 5 * 1024 * 1024;
 
 /** Builds the whole HTTP application; tests drive it with `app.request()`. */
-export function createApp({ handle, version = firstmileVersion, rowLevelSecurity = true }: AppDependencies) {
+export function createApp({ handle, version = firstmileVersion, rowLevelSecurity = true, pseudonymiser = createPseudonymiser({ key: null }) }: AppDependencies) {
   const app = new OpenAPIHono<AppEnv>({
     // Every validation failure is a 422 naming each field, never a 500.
     defaultHook: (result, c) => {
@@ -47,11 +57,14 @@ export function createApp({ handle, version = firstmileVersion, rowLevelSecurity
   app.route('/', healthRoutes(handle, version));
   app.route('/docs', docsRoutes());
 
+  // The contacts routes write through a client of their own in their own transaction (COPY
+  // needs a raw pg client), and the import streams a body of any size: the request transaction
+  // would only hold a second connection, and the body limit would buffer the upload whole.
   app.use(
     '/v1/*',
-    bodyLimits(maxJsonBytes, [snapshotImportBodyLimit]),
+    unless(contactRoutesWithStreamedBody, bodyLimits(maxJsonBytes, [snapshotImportBodyLimit, contactBatchBodyLimit])),
     authenticate(handle),
-    requestTransaction(handle, { rowLevelSecurity }),
+    unless(contactRoutesWithOwnTransaction, requestTransaction(handle, { rowLevelSecurity })),
   );
   app.route('/', organisationRoutes);
   app.route('/', keyRoutes);
@@ -62,6 +75,7 @@ export function createApp({ handle, version = firstmileVersion, rowLevelSecurity
   app.route('/', metricRoutes);
   app.route('/', snapshotRoutes);
   app.route('/', storyRoutes);
+  app.route('/', contactRoutes({ handle, pseudonymiser, rowLevelSecurity }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -44,6 +44,9 @@ export const routePolicy: Readonly<Record<string, readonly Role[]>> = Object.fre
   'GET /v1/projects/{projectId}/snapshots': ['submitter', 'funder', 'analyst', 'admin'],
   'POST /v1/projects/{projectId}/snapshots': ['submitter', 'admin'],
   'POST /v1/projects/{projectId}/snapshots:import': ['submitter', 'admin'],
+  // Contacts: a provider's own records of conversations; read back only as pseudonymised exports.
+  'POST /v1/contacts': ['submitter', 'admin'],
+  'POST /v1/contacts:import': ['submitter', 'admin'],
   'GET /v1/stories': everyone,
   'PATCH /v1/stories/{id}': ['submitter', 'admin'],
 });

@@ -3,6 +3,7 @@ import { migrateToLatest, openDatabase, type Config } from '@firstmile/schema';
 import { generateWorld, type GenerateSummary } from '@firstmile/etl';
 import { configFrom, portArgument, wholeNumberArgument, type ServerOptions } from './options.ts';
 import { issueDemoKeys } from './demo-keys.ts';
+import { importCommand } from './import.ts';
 import { keysCommand } from './keys.ts';
 import { progressReporter } from './progress.ts';
 import { serveUntilStopped } from './run-server.ts';
@@ -109,6 +110,11 @@ export function buildProgram(): Command {
 
   program.addCommand(
     keysCommand(configFrom, (message) => {
+      throw new CliError(message);
+    }),
+  );
+  program.addCommand(
+    importCommand(configFrom, (message) => {
       throw new CliError(message);
     }),
   );

@@ -2,6 +2,9 @@ import type { Kysely } from 'kysely';
 import type { Database } from '@firstmile/schema';
 import type { Actor } from '../http/env.ts';
 
+/** Who acted: a key's actor, or the command line acting for one organisation (no key). */
+export type AuditActor = Pick<Actor, 'organisationId' | 'role'> & { keyId: string | null };
+
 export interface AuditEntry {
   action: string;
   entity: string;
@@ -12,7 +15,7 @@ export interface AuditEntry {
 }
 
 /** Written in the caller's transaction, so the record and the change stand or fall together. */
-export async function recordAudit(db: Kysely<Database>, actor: Actor, entry: AuditEntry): Promise<void> {
+export async function recordAudit(db: Kysely<Database>, actor: AuditActor, entry: AuditEntry): Promise<void> {
   await db
     .insertInto('audit_log')
     .values({

@@ -42,3 +42,18 @@ export class ForbiddenError extends DomainError {
     super('forbidden', message);
   }
 }
+
+/** Input that cannot be read at all (not the format it claims to be, or cut off). */
+export class UnreadableInputError extends DomainError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('bad_request', message);
+    if (options?.cause !== undefined) this.cause = options.cause;
+  }
+}
+
+/** A part of the input larger than what is held in memory at once. */
+export class TooLargeError extends DomainError {
+  constructor(message: string) {
+    super('payload_too_large', message);
+  }
+}

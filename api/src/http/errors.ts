@@ -6,6 +6,8 @@ import { DomainError, ValidationError } from '../domain/errors.ts';
 import { HttpProblem } from './problem.ts';
 
 const domainStatus: Record<string, { status: ContentfulStatusCode; code: ErrorCode }> = {
+  bad_request: { status: 400, code: 'bad_request' },
+  payload_too_large: { status: 413, code: 'payload_too_large' },
   not_found: { status: 404, code: 'not_found' },
   conflict: { status: 409, code: 'conflict' },
   validation_failed: { status: 422, code: 'validation_failed' },

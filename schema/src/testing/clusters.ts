@@ -66,9 +66,12 @@ async function waitForServer(url: string, child: ChildProcess, log: () => string
 /**
  * Starts the distribution's PostgreSQL server (Debian's `postgresql` package) on a fresh
  * data directory and a loopback port. It refuses to run as root, so as root it runs as
- * the `postgres` user.
+ * the `postgres` user. `flags` are more server flags (`-c name=value`), e.g. for benchmarks.
  */
-export async function startSystemPostgres(bin: string): Promise<{ url: string; version: string; stop(): Promise<void> }> {
+export async function startSystemPostgres(
+  bin: string,
+  options: { flags?: string[] } = {},
+): Promise<{ url: string; version: string; stop(): Promise<void> }> {
   const isRoot = os.userInfo().uid === 0;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'firstmile-test-server-'));
   const data = path.join(dir, 'data');
@@ -89,7 +92,7 @@ export async function startSystemPostgres(bin: string): Promise<{ url: string; v
   const port = await freePort();
   const [cmd, args] = asPostgres(path.join(bin, 'postgres'), [
     '-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=',
-    ...testFlags,
+    ...testFlags, ...(options.flags ?? []),
   ]);
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

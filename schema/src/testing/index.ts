@@ -2,7 +2,7 @@ import { inject } from 'vitest';
 import './provided-context.ts';
 import type { PreparedTarget } from './test-database.ts';
 
-export { startTestClusters, findSystemPostgres, type TestTarget } from './clusters.ts';
+export { startTestClusters, findSystemPostgres, startSystemPostgres, type TestTarget } from './clusters.ts';
 export { createTestDatabase, databaseUrl, type PreparedTarget, type TestDatabase } from './test-database.ts';
 
 /** The embedded cluster and the server this run started, for `describe.each`. */

@@ -98,6 +98,16 @@ export async function sampleWorld(app: FirstmileApp, _t: TestDatabase, w: Tenant
     '2024-07-01,2024-09-30,reoffending_12m,,4,42,0.49,national_average,Illustrative national average (test)',
     '2024-07-01,2024-09-30,people_supported,42,,,,,',
   ].join('\n');
+  // Contacts: a raw identifier (pseudonymised by the API) in JSON; the CSV also has a caller's own pseudonym.
+  // One contact only: the full sweep sends every hostile value to every field, and each costs a request.
+  const contacts = [
+    { service_id: a.service, person_id: 'CASE-4471', need_ref: 'need-housing-1', occurred_at: '2024-07-02T09:30:00Z', minutes: 30, cost_gbp: 38, channel: 'face_to_face', outcome: 'referred_on', source_contact_id: 'crm-1001' },
+  ];
+  const contactsCsv = [
+    'service_id,person_id,person_ref,need_ref,occurred_at,minutes,cost_gbp,channel,outcome,source_contact_id',
+    `${a.service},CASE-4472,,need-housing-2,2024-07-03T10:00:00Z,45,52.5,home_visit,ongoing,crm-1002`,
+    `${a.service},,p-8e1b2d,,2024-07-10T11:15:00Z,20,,online,resolved,`,
+  ].join('\n');
   const samples: RequestSample[] = [
     { method: 'GET', path: '/v1/organisations', key: A },
     { method: 'POST', path: '/v1/organisations', key: keys.admin, body: { name: 'Lakeside Mentors', kind: 'provider' } },
@@ -131,6 +141,8 @@ export async function sampleWorld(app: FirstmileApp, _t: TestDatabase, w: Tenant
     { method: 'GET', path: `/v1/projects/${a.project}/snapshots`, key: A },
     { method: 'POST', path: `/v1/projects/${a.project}/snapshots`, key: A, body: snapshotBody({ start: '2024-10-01', end: '2024-12-31' }) },
     { method: 'POST', path: `/v1/projects/${a.project}/snapshots:import`, key: A, text: csv, contentType: 'text/csv' },
+    { method: 'POST', path: '/v1/contacts', key: A, body: { contacts } },
+    { method: 'POST', path: '/v1/contacts:import', key: A, text: contactsCsv, contentType: 'text/csv' },
     { method: 'GET', path: '/v1/stories', key: A },
     { method: 'PATCH', path: `/v1/stories/${a.story}`, key: A, body: { pii_cleared: true } },
   ];

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { createApp, type FirstmileApp } from '@firstmile/api';
-import { createTenants, type Tenants } from '@firstmile/api/testing';
+import { createTenants, testPseudonymiser, type Tenants } from '@firstmile/api/testing';
 import { createTestDatabase, pgTargets, type TestDatabase } from '@firstmile/schema/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeInventory } from './inventory.ts';
@@ -44,7 +44,7 @@ describe.each(pgTargets().flatMap((target) => [true, false].map((rowLevelSecurit
     let secretsOfB: string[];
     beforeAll(async () => {
       t = await createTestDatabase(target);
-      app = createApp({ handle: t, rowLevelSecurity });
+      app = createApp({ handle: t, rowLevelSecurity, pseudonymiser: testPseudonymiser() });
       w = await createTenants(t.db);
       ({ samples, a, b } = await sampleWorld(app, t, w));
       const names = await t.db.selectFrom('projects').select('name').where('organisation_id', '=', w.ids.providerB).execute();

@@ -61,7 +61,8 @@ describe('the firstmile command', () => {
       expect(own.status, command).toBe(0);
       expect(own.stdout).toContain(`Usage: firstmile ${command}`);
     }
-  });
+    // Each spawn compiles the CLI afresh; on a busy 2-core machine that adds up.
+  }, 180_000);
 
   it('rejects bad arguments with a clear message and a non-zero exit', () => {
     const badPort = firstmile(['serve', '--port', 'abc']);
