@@ -3,6 +3,7 @@ import * as foundation from '../../migrations/2026-11-23_01_foundation.ts';
 import * as rowLevelSecurity from '../../migrations/2026-11-23_02_row_level_security.ts';
 import * as currentSnapshotCheck from '../../migrations/2026-11-23_03_current_snapshot_check.ts';
 import * as contactImportStaging from '../../migrations/2026-11-24_01_contact_import_staging.ts';
+import * as analytics from '../../migrations/2026-11-25_01_analytics.ts';
 
 /**
  * Migrations are listed here rather than read from a folder so that they travel with
@@ -13,6 +14,7 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '2026-11-23_02_row_level_security': rowLevelSecurity,
   '2026-11-23_03_current_snapshot_check': currentSnapshotCheck,
   '2026-11-24_01_contact_import_staging': contactImportStaging,
+  '2026-11-25_01_analytics': analytics,
 });
 
 export const latestMigration = Object.keys(migrations).sort().at(-1) as string;

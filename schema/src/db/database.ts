@@ -1,3 +1,7 @@
+import type {
+  AnalyticsContactFactsTable, AnalyticsEpisodesTable, AnalyticsOutcomesTable, AnalyticsPlacePeriodsTable,
+  AnalyticsServicePeriodsTable, EtlQueueTable, EtlRunsTable,
+} from './analytics.ts';
 import type { ApiKeysTable } from './api-keys.ts';
 import type { AuditLogTable, IdempotencyKeysTable } from './audit.ts';
 import type { ContactsTable } from './contacts.ts';
@@ -24,4 +28,11 @@ export interface Database {
   contacts: ContactsTable;
   audit_log: AuditLogTable;
   idempotency_keys: IdempotencyKeysTable;
+  etl_queue: EtlQueueTable;
+  etl_runs: EtlRunsTable;
+  analytics_outcomes: AnalyticsOutcomesTable;
+  analytics_contact_facts: AnalyticsContactFactsTable;
+  analytics_episodes: AnalyticsEpisodesTable;
+  analytics_service_periods: AnalyticsServicePeriodsTable;
+  analytics_place_periods: AnalyticsPlacePeriodsTable;
 }

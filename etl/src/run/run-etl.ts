@@ -1,0 +1,238 @@
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import type { Database } from '@firstmile/schema';
+import { contactFactsQuery, episodesQuery, factColumns } from './contact-facts.ts';
+import { deleteOutcomes, insertOutcomes } from './outcomes.ts';
+import { grainBuckets, LOCAL_TIME_ZONE, localTime } from './periods.ts';
+import { insertPlacePeriods, insertServicePeriods } from './system-periods.ts';
+
+/** What the ETL's results depend on besides the data; a change means a full rebuild. */
+export interface EtlSettings {
+  /** Without a need_ref, an episode ends when this many days pass with no contact. */
+  readonly episodeGapDays: number;
+}
+export const defaultEtlSettings: EtlSettings = Object.freeze({ episodeGapDays: 30 });
+
+export interface EtlRunSummary {
+  /** `nothing`: the queue was empty and the settings unchanged, so nothing was done. */
+  mode: 'incremental' | 'full' | 'nothing';
+  runId: number | null;
+  /** Why a full rebuild ran when it was not asked for. */
+  reason: string | null;
+  queueEntries: number;
+  projectPartitions: number;
+  people: number;
+  servicePartitions: number;
+  placePartitions: number;
+  rowsWritten: number;
+  startedAt: Date;
+  finishedAt: Date;
+}
+
+export interface EtlOptions {
+  full?: boolean;
+  settings?: EtlSettings;
+  onProgress?: (phase: string, done: number, total: number) => void;
+  /**
+   * When the queued contact ranges cover more than this share of all contacts (a bulk load),
+   * rebuilding everything is cheaper than working person by person.
+   */
+  bulkShare?: number;
+}
+
+const STEPS = ['claim', 'outcomes', 'contacts', 'episodes', 'service periods', 'place periods', 'record'] as const;
+
+/**
+ * Brings the analytics tables up to date with the raw tables, in one transaction (readers see
+ * the old figures or the new, never a mix), one run at a time (an advisory lock). It takes what
+ * the triggers queued and recomputes only those partitions: (project, period) for outcomes; for
+ * contacts, the people whose contacts changed, then only the (service, period) and
+ * (place, period) partitions whose facts or episodes actually changed. `full` rebuilds all.
+ */
+export async function runEtl(db: Kysely<Database>, options: EtlOptions = {}): Promise<EtlRunSummary> {
+  const settings = options.settings ?? defaultEtlSettings;
+  const progress = (step: (typeof STEPS)[number]) => options.onProgress?.(step, STEPS.indexOf(step), STEPS.length);
+  const startedAt = new Date();
+  return db.transaction().execute(async (trx) => {
+    await sql`SELECT pg_advisory_xact_lock(hashtext('firstmile_etl'))`.execute(trx);
+    progress('claim');
+    await sql`CREATE TEMP TABLE etl_claimed ON COMMIT DROP AS SELECT * FROM etl_queue WITH NO DATA`.execute(trx);
+    const claimed = await exec(trx, sql`WITH d AS (DELETE FROM etl_queue RETURNING *) INSERT INTO etl_claimed SELECT * FROM d`);
+    const reason = await fullRebuildReason(trx, settings, options, claimed);
+    if (reason === null && claimed === 0) {
+      return { ...emptySummary(startedAt), mode: 'nothing' as const, finishedAt: new Date() };
+    }
+    const runId = Number((await sql<{ id: string }>`SELECT nextval(pg_get_serial_sequence('etl_runs', 'id')) AS id`.execute(trx)).rows[0]!.id);
+    const summary = reason === null
+      ? await incremental(trx, runId, settings, progress)
+      : await rebuild(trx, runId, settings, progress);
+    progress('record');
+    const finishedAt = new Date();
+    const result: EtlRunSummary = { ...summary, mode: reason === null ? 'incremental' : 'full', runId, reason, queueEntries: claimed, startedAt, finishedAt };
+    await sql`
+      INSERT INTO etl_runs (id, mode, started_at, finished_at, queue_entries, project_partitions, people,
+                            service_partitions, place_partitions, rows_written, settings)
+      OVERRIDING SYSTEM VALUE
+      VALUES (${runId}, ${result.mode}, ${startedAt}, ${finishedAt}, ${claimed}, ${result.projectPartitions}, ${result.people},
+              ${result.servicePartitions}, ${result.placePartitions}, ${result.rowsWritten},
+              ${JSON.stringify({ ...settings, timeZone: LOCAL_TIME_ZONE, reason })}::jsonb)`.execute(trx);
+    options.onProgress?.('done', STEPS.length, STEPS.length);
+    return result;
+  });
+}
+
+type Counts = Pick<EtlRunSummary, 'projectPartitions' | 'people' | 'servicePartitions' | 'placePartitions' | 'rowsWritten'>;
+type Progress = (step: (typeof STEPS)[number]) => void;
+
+function emptySummary(startedAt: Date): EtlRunSummary {
+  return {
+    mode: 'nothing', runId: null, reason: null, queueEntries: 0, projectPartitions: 0, people: 0,
+    servicePartitions: 0, placePartitions: 0, rowsWritten: 0, startedAt, finishedAt: startedAt,
+  };
+}
+
+async function exec(trx: Transaction<Database>, query: RawBuilder<unknown>): Promise<number> {
+  return Number((await query.execute(trx)).numAffectedRows ?? 0);
+}
+
+async function fullRebuildReason(trx: Transaction<Database>, settings: EtlSettings, options: EtlOptions, claimed: number): Promise<string | null> {
+  if (options.full) return 'asked for';
+  const last = await trx.selectFrom('etl_runs').select('settings').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  if (!last) return 'first run';
+  const previous = last.settings as Record<string, unknown>;
+  if (previous.episodeGapDays !== settings.episodeGapDays || previous.timeZone !== LOCAL_TIME_ZONE) return 'settings changed';
+  if (claimed === 0) return null;
+  const { rows } = await sql<{ full: boolean; ranged: string | null; contacts: number }>`
+    SELECT bool_or(kind = 'full') AS full,
+           sum(last_contact_id - first_contact_id + 1) FILTER (WHERE kind = 'contacts') AS ranged,
+           (SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = 'contacts'::regclass) AS contacts
+    FROM etl_claimed`.execute(trx);
+  const row = rows[0]!;
+  if (row.full) return 'queued';
+  const ranged = Number(row.ranged ?? 0);
+  if (ranged > 10_000 && ranged > (options.bulkShare ?? 0.25) * Number(row.contacts)) return 'bulk load';
+  return null;
+}
+
+async function rebuild(trx: Transaction<Database>, runId: number, settings: EtlSettings, progress: Progress): Promise<Counts> {
+  await sql`TRUNCATE analytics_outcomes, analytics_contact_facts, analytics_episodes, analytics_service_periods, analytics_place_periods`.execute(trx);
+  progress('outcomes');
+  let rows = await exec(trx, insertOutcomes(runId, null));
+  const projectPartitions = await count(trx, sql`SELECT count(*) FROM (SELECT DISTINCT project_id, period_start, period_end FROM analytics_outcomes) p`);
+  progress('contacts');
+  rows += await exec(trx, sql`INSERT INTO analytics_contact_facts (${factColumns}) ${contactFactsQuery(settings.episodeGapDays, null)}`);
+  const people = await count(trx, sql`SELECT count(DISTINCT person_ref) FROM analytics_contact_facts`);
+  progress('episodes');
+  rows += await exec(trx, sql`INSERT INTO analytics_episodes ${episodesQuery(null)}`);
+  progress('service periods');
+  const servicePartitions = await exec(trx, insertServicePeriods(runId, null));
+  progress('place periods');
+  const placePartitions = await exec(trx, insertPlacePeriods(runId, null));
+  rows += servicePartitions + placePartitions;
+  await sql`ANALYZE analytics_contact_facts, analytics_episodes`.execute(trx);
+  return { projectPartitions, people, servicePartitions, placePartitions, rowsWritten: rows };
+}
+
+async function count(trx: Transaction<Database>, query: RawBuilder<unknown>): Promise<number> {
+  const { rows } = await sql<{ count: string | number }>`${query}`.execute(trx);
+  return Number(rows[0]?.count ?? 0);
+}
+
+async function incremental(trx: Transaction<Database>, runId: number, settings: EtlSettings, progress: Progress): Promise<Counts> {
+  let rows = 0;
+
+  progress('outcomes');
+  await sql`
+    CREATE TEMP TABLE etl_project_parts ON COMMIT DROP AS
+    SELECT DISTINCT organisation_id, project_id, period_start, period_end
+    FROM etl_claimed WHERE kind = 'project_period'`.execute(trx);
+  const projectPartitions = await count(trx, sql`SELECT count(*) FROM etl_project_parts`);
+  if (projectPartitions > 0) {
+    await exec(trx, deleteOutcomes('etl_project_parts'));
+    rows += await exec(trx, insertOutcomes(runId, 'etl_project_parts'));
+  }
+
+  progress('contacts');
+  // The people whose contacts changed: found through the queued id ranges in the contacts
+  // (new and updated rows) and in the facts (deleted rows, and a person_ref changed away).
+  await sql`
+    CREATE TEMP TABLE etl_people ON COMMIT DROP AS
+    SELECT c.person_ref FROM etl_claimed q
+      JOIN contacts c ON c.organisation_id = q.organisation_id AND c.id BETWEEN q.first_contact_id AND q.last_contact_id
+      WHERE q.kind = 'contacts'
+    UNION
+    SELECT f.person_ref FROM etl_claimed q
+      JOIN analytics_contact_facts f ON f.contact_id BETWEEN q.first_contact_id AND q.last_contact_id AND f.organisation_id = q.organisation_id
+      WHERE q.kind = 'contacts'
+    UNION
+    SELECT c.person_ref FROM etl_claimed q
+      JOIN contacts c ON c.organisation_id = q.organisation_id AND c.service_id = q.service_id
+      WHERE q.kind = 'service'
+    UNION
+    SELECT f.person_ref FROM etl_claimed q
+      JOIN analytics_contact_facts f ON f.organisation_id = q.organisation_id AND f.service_id = q.service_id
+      WHERE q.kind = 'service'`.execute(trx);
+  const people = await count(trx, sql`SELECT count(*) FROM etl_people`);
+  if (people === 0) return { projectPartitions, people, servicePartitions: 0, placePartitions: 0, rowsWritten: rows };
+  await sql`ANALYZE etl_people`.execute(trx);
+
+  // Recompute their facts, then keep only what differs from what is stored: a new contact
+  // usually changes little, and unchanged facts dirty no partition.
+  await sql`CREATE TEMP TABLE etl_new_facts ON COMMIT DROP AS ${contactFactsQuery(settings.episodeGapDays, 'etl_people')}`.execute(trx);
+  await sql`
+    CREATE TEMP TABLE etl_old_facts ON COMMIT DROP AS
+    SELECT ${factColumns} FROM analytics_contact_facts WHERE person_ref IN (SELECT person_ref FROM etl_people)`.execute(trx);
+  await sql`
+    CREATE TEMP TABLE etl_changed_facts ON COMMIT DROP AS
+    (SELECT * FROM etl_new_facts EXCEPT ALL SELECT * FROM etl_old_facts)
+    UNION ALL
+    (SELECT * FROM etl_old_facts EXCEPT ALL SELECT * FROM etl_new_facts)`.execute(trx);
+  await exec(trx, sql`DELETE FROM analytics_contact_facts WHERE contact_id IN (SELECT contact_id FROM etl_changed_facts)`);
+  rows += await exec(trx, sql`
+    INSERT INTO analytics_contact_facts (${factColumns})
+    SELECT * FROM etl_new_facts WHERE contact_id IN (SELECT contact_id FROM etl_changed_facts)`);
+
+  progress('episodes');
+  await sql`CREATE TEMP TABLE etl_new_episodes ON COMMIT DROP AS ${episodesQuery('etl_people')}`.execute(trx);
+  await sql`
+    CREATE TEMP TABLE etl_old_episodes ON COMMIT DROP AS
+    SELECT * FROM analytics_episodes WHERE person_ref IN (SELECT person_ref FROM etl_people)`.execute(trx);
+  await sql`
+    CREATE TEMP TABLE etl_changed_episodes ON COMMIT DROP AS
+    (SELECT * FROM etl_new_episodes EXCEPT ALL SELECT * FROM etl_old_episodes)
+    UNION ALL
+    (SELECT * FROM etl_old_episodes EXCEPT ALL SELECT * FROM etl_new_episodes)`.execute(trx);
+  await exec(trx, sql`DELETE FROM analytics_episodes WHERE episode_id IN (SELECT episode_id FROM etl_changed_episodes)`);
+  rows += await exec(trx, sql`
+    INSERT INTO analytics_episodes
+    SELECT * FROM etl_new_episodes WHERE episode_id IN (SELECT episode_id FROM etl_changed_episodes)`);
+
+  progress('service periods');
+  const expand = (keys: RawBuilder<unknown>, from: RawBuilder<unknown>) => sql`
+    SELECT DISTINCT ${keys}, g.grain, g.start::date AS period_start, (g.start + g.len - interval '1 day')::date AS period_end,
+           g.start AT TIME ZONE ${sql.lit(LOCAL_TIME_ZONE)} AS from_ts,
+           (g.start + g.len) AT TIME ZONE ${sql.lit(LOCAL_TIME_ZONE)} AS to_ts
+    FROM ${from}`;
+  await sql`
+    CREATE TEMP TABLE etl_service_parts ON COMMIT DROP AS
+    ${expand(sql`f.organisation_id, f.service_id`, sql`etl_changed_facts f CROSS JOIN LATERAL ${grainBuckets(localTime('f.occurred_at'))} AS g (grain, start, len)`)}`.execute(trx);
+  const servicePartitions = await count(trx, sql`SELECT count(*) FROM etl_service_parts`);
+  await exec(trx, sql`
+    DELETE FROM analytics_service_periods a USING etl_service_parts p
+    WHERE a.organisation_id = p.organisation_id AND a.service_id = p.service_id AND a.grain = p.grain AND a.period_start = p.period_start`);
+  rows += await exec(trx, insertServicePeriods(runId, 'etl_service_parts'));
+
+  progress('place periods');
+  await sql`
+    CREATE TEMP TABLE etl_place_parts ON COMMIT DROP AS
+    ${expand(sql`x.place_code`, sql`(
+        SELECT place_code, occurred_at AS at FROM etl_changed_facts
+        UNION SELECT place_code, ended_at FROM etl_changed_episodes WHERE resolved
+      ) x CROSS JOIN LATERAL ${grainBuckets(localTime('x.at'))} AS g (grain, start, len)`)}`.execute(trx);
+  const placePartitions = await count(trx, sql`SELECT count(*) FROM etl_place_parts`);
+  await exec(trx, sql`
+    DELETE FROM analytics_place_periods a USING etl_place_parts p
+    WHERE a.place_code = p.place_code AND a.grain = p.grain AND a.period_start = p.period_start`);
+  rows += await exec(trx, insertPlacePeriods(runId, 'etl_place_parts'));
+
+  return { projectPartitions, people, servicePartitions, placePartitions, rowsWritten: rows };
+}
