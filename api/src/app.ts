@@ -11,6 +11,7 @@ import { createPseudonymiser, type Pseudonymiser } from './domain/contacts/index
 import {
   contactBatchBodyLimit, contactRoutes, contactRoutesWithOwnTransaction, contactRoutesWithStreamedBody,
 } from './routes/contacts/index.ts';
+import { analyticsRoutes } from './routes/analytics/index.ts';
 import { docsRoutes } from './routes/docs/index.ts';
 import { healthRoutes } from './routes/health/index.ts';
 import { keyRoutes } from './routes/keys/index.ts';
@@ -75,6 +76,7 @@ export function createApp({ handle, version = firstmileVersion, rowLevelSecurity
   app.route('/', metricRoutes);
   app.route('/', snapshotRoutes);
   app.route('/', storyRoutes);
+  app.route('/', analyticsRoutes);
   app.route('/', contactRoutes({ handle, pseudonymiser, rowLevelSecurity }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

@@ -49,6 +49,11 @@ export const routePolicy: Readonly<Record<string, readonly Role[]>> = Object.fre
   'POST /v1/contacts:import': ['submitter', 'admin'],
   'GET /v1/stories': everyone,
   'PATCH /v1/stories/{id}': ['submitter', 'admin'],
+  // Analytics: every role reads them within its tenancy (a commissioner by place, a funder by
+  // funded period); others' rows come under small-number protection, own rows exact.
+  'GET /v1/outcomes': everyone,
+  'GET /v1/outcomes/did': everyone,
+  'GET /v1/system': ['submitter', 'funder', 'analyst', 'commissioner', 'admin'],
 });
 
 export function allowedRoles(method: string, path: string): readonly Role[] | undefined {

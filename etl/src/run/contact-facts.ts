@@ -1,9 +1,15 @@
 import { sql, type RawBuilder } from 'kysely';
+import { monthIndexOf } from './periods.ts';
 
 /** Columns of analytics_contact_facts, in table order, so that EXCEPT and INSERT line up. */
 export const factColumns = sql.raw(
-  'contact_id, organisation_id, service_id, place_code, person_ref, occurred_at, minutes, cost_gbp, resolves, episode_id, is_repeat',
+  'contact_id, organisation_id, service_id, place_code, person_ref, person_key, occurred_at, month_index, minutes, cost_pence, resolves, episode_id, is_repeat',
 );
+
+/** The 64-bit key a person_ref is counted by (see the analytics migration on its odds). */
+export function personKey(column: string): RawBuilder<number> {
+  return sql<number>`hashtextextended(${sql.ref(column)}, 0)`;
+}
 
 /**
  * Every contact with its episode, in SQL where the data is (the oracle in
@@ -17,17 +23,21 @@ export const factColumns = sql.raw(
  */
 export function contactFactsQuery(gapDays: number, people: string | null): RawBuilder<unknown> {
   const only = people === null ? sql`` : sql`WHERE c.person_ref IN (SELECT person_ref FROM ${sql.table(people)})`;
+  // Three window levels over one ordering, so PostgreSQL sorts once: mark the starts, carry
+  // the row number of the latest start forward (a running max of an increasing number), then
+  // read that row's id with nth_value.
   return sql`
-    SELECT id AS contact_id, organisation_id, service_id, place_code, person_ref, occurred_at, minutes, cost_gbp,
-           resolves,
-           first_value(id) OVER (PARTITION BY person_ref, need_ref, episode_no ORDER BY occurred_at, id) AS episode_id,
+    SELECT id AS contact_id, organisation_id, service_id, place_code, person_ref, ${personKey('person_ref')} AS person_key,
+           occurred_at, ${monthIndexOf('occurred_at')} AS month_index, minutes, cost_pence, resolves,
+           nth_value(id, start_row::int) OVER w AS episode_id,
            NOT starts AS is_repeat
     FROM (
-      SELECT *, count(*) FILTER (WHERE starts) OVER (PARTITION BY person_ref, need_ref ORDER BY occurred_at, id) AS episode_no
+      SELECT *, max(CASE WHEN starts THEN row_in_line END) OVER w AS start_row
       FROM (
         SELECT c.id, c.organisation_id, c.service_id, s.place_code, c.person_ref, c.need_ref, c.occurred_at, c.minutes,
-               coalesce(c.cost_gbp, s.unit_cost_gbp_per_contact) AS cost_gbp,
+               (coalesce(c.cost_gbp, s.unit_cost_gbp_per_contact) * 100)::bigint AS cost_pence,
                c.outcome = 'resolved' AS resolves,
+               row_number() OVER w AS row_in_line,
                coalesce(
                  lag(c.outcome) OVER w = 'resolved'
                  OR (c.need_ref IS NULL AND c.occurred_at - lag(c.occurred_at) OVER w > ${sql.lit(gapDays)} * interval '1 day'),
@@ -37,24 +47,37 @@ export function contactFactsQuery(gapDays: number, people: string | null): RawBu
         ${only}
         WINDOW w AS (PARTITION BY c.person_ref, c.need_ref ORDER BY c.occurred_at, c.id)
       ) marked
+      WINDOW w AS (PARTITION BY person_ref, need_ref ORDER BY occurred_at, id)
     ) numbered
+    WINDOW w AS (PARTITION BY person_ref, need_ref ORDER BY occurred_at, id)
   `;
 }
 
 /**
  * Episodes summed from the facts. Only the last contact of an episode can resolve it, so an
- * episode is resolved when any of its contacts is; its place is that of its last contact.
+ * episode is resolved when any of its contacts is, and that contact gives its place and month.
+ * Two levels of grouping (by episode and service, then by episode) count the distinct services
+ * with hashing rather than a sort of every contact.
+ *
+ * `people`: a table of person_key to limit the work to, or null for everyone.
  */
 export function episodesQuery(people: string | null): RawBuilder<unknown> {
-  const only = people === null ? sql`` : sql`WHERE f.person_ref IN (SELECT person_ref FROM ${sql.table(people)})`;
+  const only = people === null ? sql`` : sql`WHERE f.person_key IN (SELECT person_key FROM ${sql.table(people)})`;
   return sql`
-    SELECT episode_id, min(person_ref) AS person_ref,
-           (array_agg(place_code ORDER BY occurred_at DESC, contact_id DESC))[1] AS place_code,
-           min(occurred_at) AS started_at, max(occurred_at) AS ended_at, bool_or(resolves) AS resolved,
-           count(*)::int AS contacts, sum(minutes)::bigint AS minutes, sum(cost_gbp) AS cost_gbp,
-           count(cost_gbp)::int AS costed_contacts, count(DISTINCT service_id)::int AS services
-    FROM analytics_contact_facts f
-    ${only}
+    SELECT episode_id, min(person_key) AS person_key, min(started_at) AS started_at, max(ended_at) AS ended_at,
+           bool_or(resolves) AS resolved, max(place_code) AS place_code, max(resolved_month_index) AS resolved_month_index,
+           sum(contacts)::int AS contacts, sum(minutes)::bigint AS minutes, sum(cost_pence)::bigint AS cost_pence,
+           sum(costed_contacts)::int AS costed_contacts, count(*)::int AS services
+    FROM (
+      SELECT f.episode_id, f.service_id, min(f.person_key) AS person_key, min(f.occurred_at) AS started_at,
+             max(f.occurred_at) AS ended_at, bool_or(f.resolves) AS resolves,
+             max(f.place_code) FILTER (WHERE f.resolves) AS place_code,
+             max(f.month_index) FILTER (WHERE f.resolves) AS resolved_month_index,
+             count(*) AS contacts, sum(f.minutes) AS minutes, sum(f.cost_pence) AS cost_pence, count(f.cost_pence) AS costed_contacts
+      FROM analytics_contact_facts f
+      ${only}
+      GROUP BY f.episode_id, f.service_id
+    ) by_service
     GROUP BY episode_id
   `;
 }

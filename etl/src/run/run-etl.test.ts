@@ -90,7 +90,7 @@ describe.each(pgTargets())('the ETL on the $name PostgreSQL', (target) => {
     it('marks episodes and repeats as worked by hand', async () => {
       const facts = await t.db
         .selectFrom('analytics_contact_facts')
-        .select(['person_ref', 'occurred_at', 'episode_id', 'is_repeat', 'cost_gbp'])
+        .select(['person_ref', 'occurred_at', 'episode_id', 'is_repeat', 'cost_pence'])
         .orderBy('person_ref').orderBy('occurred_at')
         .execute();
       const repeats = (person: string) => facts.filter((f) => f.person_ref === person).map((f) => f.is_repeat);
@@ -99,18 +99,25 @@ describe.each(pgTargets())('the ETL on the $name PostgreSQL', (target) => {
       expect(repeats('p2')).toEqual([false, false, true, false]);
       // p3: housing first, debt first, housing repeat.
       expect(repeats('p3')).toEqual([false, false, true]);
-      // Costs: the contact's own, else the service's, else unknown.
-      expect(facts.filter((f) => f.person_ref === 'p2').map((f) => f.cost_gbp)).toEqual([25, null, null, null]);
-      expect(facts.filter((f) => f.person_ref === 'p1').map((f) => f.cost_gbp)).toEqual([38, 38, 38, 38, 38, 38, 60]);
+      // Costs, in pence: the contact's own, else the service's, else unknown.
+      expect(facts.filter((f) => f.person_ref === 'p2').map((f) => f.cost_pence)).toEqual([2500, null, null, null]);
+      expect(facts.filter((f) => f.person_ref === 'p1').map((f) => f.cost_pence)).toEqual([3800, 3800, 3800, 3800, 3800, 3800, 6000]);
 
-      const episodes = await t.db.selectFrom('analytics_episodes').selectAll().orderBy('person_ref').orderBy('started_at').execute();
-      expect(episodes.map((e) => [e.person_ref, e.resolved, e.contacts, e.minutes, e.cost_gbp, e.costed_contacts, e.services])).toEqual([
-        ['p1', true, 7, 90, 288, 7, 2],
-        ['p2', true, 1, 30, 25, 1, 1],
-        ['p2', false, 2, 40, null, 0, 1],
-        ['p2', false, 1, 20, null, 0, 1],
-        ['p3', true, 2, 30, 120, 2, 1],
-        ['p3', false, 1, 10, 38, 1, 1],
+      // An episode's id is its first contact's, which names the person.
+      const episodes = await t.db
+        .selectFrom('analytics_episodes as e')
+        .innerJoin('analytics_contact_facts as f', 'f.contact_id', 'e.episode_id')
+        .select(['f.person_ref', 'e.resolved', 'e.contacts', 'e.minutes', 'e.cost_pence', 'e.costed_contacts', 'e.services', 'e.place_code', 'e.resolved_month_index'])
+        .orderBy('f.person_ref').orderBy('e.started_at')
+        .execute();
+      // Months are indexed year × 12 + month − 1: April 2025 is 24303, March 24302, May 24304.
+      expect(episodes.map((e) => [e.person_ref, e.resolved, e.contacts, e.minutes, e.cost_pence, e.costed_contacts, e.services, e.place_code, e.resolved_month_index])).toEqual([
+        ['p1', true, 7, 90, 28800, 7, 2, 'DEMO-ASHBROOK', 24303],
+        ['p2', true, 1, 30, 2500, 1, 1, 'DEMO-ASHBROOK', 24302],
+        ['p2', false, 2, 40, null, 0, 1, null, null],
+        ['p2', false, 1, 20, null, 0, 1, null, null],
+        ['p3', true, 2, 30, 12000, 2, 1, 'DEMO-ASHBROOK', 24304],
+        ['p3', false, 1, 10, 3800, 1, 1, null, null],
       ]);
     });
 
@@ -247,8 +254,9 @@ export async function snapshotOfAnalytics(t: Pick<TestDatabase, 'db'>): Promise<
   const strip = <T extends Record<string, unknown>>(rows: T[]) => rows.map(({ run_id: _run, ...rest }) => rest);
   return {
     outcomes: strip(await t.db.selectFrom('analytics_outcomes').selectAll().orderBy(['project_id', 'period_start', 'period_end', 'metric_key']).execute()),
-    facts: await t.db.selectFrom('analytics_contact_facts').selectAll().orderBy('contact_id').execute(),
-    episodes: await t.db.selectFrom('analytics_episodes').selectAll().orderBy('episode_id').execute(),
+    // person_key is a 64-bit hash, beyond exact JavaScript numbers: compared as text.
+    facts: (await sql`SELECT to_jsonb(f) || jsonb_build_object('person_key', f.person_key::text) AS row FROM analytics_contact_facts f ORDER BY contact_id`.execute(t.db)).rows,
+    episodes: (await sql`SELECT to_jsonb(e) || jsonb_build_object('person_key', e.person_key::text) AS row FROM analytics_episodes e ORDER BY episode_id`.execute(t.db)).rows,
     services: strip(await t.db.selectFrom('analytics_service_periods').selectAll().orderBy(['service_id', 'grain', 'period_start']).execute()),
     places: strip(await t.db.selectFrom('analytics_place_periods').selectAll().orderBy(['place_code', 'grain', 'period_start']).execute()),
     queue: (await sql<{ n: number }>`SELECT count(*)::int AS n FROM etl_queue`.execute(t.db)).rows,

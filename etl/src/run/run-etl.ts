@@ -1,8 +1,8 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Database } from '@firstmile/schema';
-import { contactFactsQuery, episodesQuery, factColumns } from './contact-facts.ts';
+import { contactFactsQuery, episodesQuery, factColumns, personKey } from './contact-facts.ts';
 import { deleteOutcomes, insertOutcomes } from './outcomes.ts';
-import { grainBuckets, LOCAL_TIME_ZONE, localTime } from './periods.ts';
+import { grainMonths, LOCAL_TIME_ZONE, monthIndexOfDate } from './periods.ts';
 import { insertPlacePeriods, insertServicePeriods } from './system-periods.ts';
 
 /** What the ETL's results depend on besides the data; a change means a full rebuild. */
@@ -37,6 +37,8 @@ export interface EtlOptions {
    * rebuilding everything is cheaper than working person by person.
    */
   bulkShare?: number;
+  /** PostgreSQL work_mem for the run's transaction (default 256MB). */
+  workMem?: string;
 }
 
 const STEPS = ['claim', 'outcomes', 'contacts', 'episodes', 'service periods', 'place periods', 'record'] as const;
@@ -54,6 +56,8 @@ export async function runEtl(db: Kysely<Database>, options: EtlOptions = {}): Pr
   const startedAt = new Date();
   return db.transaction().execute(async (trx) => {
     await sql`SELECT pg_advisory_xact_lock(hashtext('firstmile_etl'))`.execute(trx);
+    // Grouping a million contacts by person wants its hash tables in memory, not spilled to disk.
+    await sql`SELECT set_config('work_mem', ${options.workMem ?? '256MB'}, true), set_config('maintenance_work_mem', ${options.workMem ?? '256MB'}, true)`.execute(trx);
     progress('claim');
     await sql`CREATE TEMP TABLE etl_claimed ON COMMIT DROP AS SELECT * FROM etl_queue WITH NO DATA`.execute(trx);
     const claimed = await exec(trx, sql`WITH d AS (DELETE FROM etl_queue RETURNING *) INSERT INTO etl_claimed SELECT * FROM d`);
@@ -100,6 +104,10 @@ async function fullRebuildReason(trx: Transaction<Database>, settings: EtlSettin
   if (!last) return 'first run';
   const previous = last.settings as Record<string, unknown>;
   if (previous.episodeGapDays !== settings.episodeGapDays || previous.timeZone !== LOCAL_TIME_ZONE) return 'settings changed';
+  // The facts are UNLOGGED (see the analytics migration): after a crash they come back empty.
+  const lost = await sql<{ lost: boolean }>`
+    SELECT NOT EXISTS (SELECT 1 FROM analytics_contact_facts) AND EXISTS (SELECT 1 FROM contacts) AS lost`.execute(trx);
+  if (lost.rows[0]?.lost) return 'contact facts missing (emptied after a crash)';
   if (claimed === 0) return null;
   const { rows } = await sql<{ full: boolean; ranged: string | null; contacts: number }>`
     SELECT bool_or(kind = 'full') AS full,
@@ -113,16 +121,33 @@ async function fullRebuildReason(trx: Transaction<Database>, settings: EtlSettin
   return null;
 }
 
+/** The fact and episode indexes, as the analytics migration made them; a rebuild remakes them. */
+const rebuiltIndexes: ReadonlyArray<{ name: string; table: string; columns: string; primaryKey?: true }> = [
+  { name: 'analytics_contact_facts_pkey', table: 'analytics_contact_facts', columns: '(contact_id)', primaryKey: true },
+  { name: 'analytics_contact_facts_by_person', table: 'analytics_contact_facts', columns: '(person_key)' },
+  { name: 'analytics_episodes_pkey', table: 'analytics_episodes', columns: '(episode_id)', primaryKey: true },
+  { name: 'analytics_episodes_by_person', table: 'analytics_episodes', columns: '(person_key)' },
+];
+
 async function rebuild(trx: Transaction<Database>, runId: number, settings: EtlSettings, progress: Progress): Promise<Counts> {
   await sql`TRUNCATE analytics_outcomes, analytics_contact_facts, analytics_episodes, analytics_service_periods, analytics_place_periods`.execute(trx);
+  // Building an index once over a million rows is cheaper than keeping it up to date row by row.
+  for (const index of rebuiltIndexes) {
+    if (index.primaryKey) await sql`ALTER TABLE ${sql.table(index.table)} DROP CONSTRAINT ${sql.id(index.name)}`.execute(trx);
+    else await sql`DROP INDEX ${sql.id(index.name)}`.execute(trx);
+  }
   progress('outcomes');
   let rows = await exec(trx, insertOutcomes(runId, null));
   const projectPartitions = await count(trx, sql`SELECT count(*) FROM (SELECT DISTINCT project_id, period_start, period_end FROM analytics_outcomes) p`);
   progress('contacts');
   rows += await exec(trx, sql`INSERT INTO analytics_contact_facts (${factColumns}) ${contactFactsQuery(settings.episodeGapDays, null)}`);
-  const people = await count(trx, sql`SELECT count(DISTINCT person_ref) FROM analytics_contact_facts`);
+  const people = await count(trx, sql`SELECT count(*) FROM (SELECT person_key FROM analytics_contact_facts GROUP BY person_key) p`);
   progress('episodes');
   rows += await exec(trx, sql`INSERT INTO analytics_episodes ${episodesQuery(null)}`);
+  for (const index of rebuiltIndexes) {
+    if (index.primaryKey) await sql`ALTER TABLE ${sql.table(index.table)} ADD CONSTRAINT ${sql.id(index.name)} PRIMARY KEY ${sql.raw(index.columns)}`.execute(trx);
+    else await sql`CREATE INDEX ${sql.id(index.name)} ON ${sql.table(index.table)} ${sql.raw(index.columns)}`.execute(trx);
+  }
   progress('service periods');
   const servicePartitions = await exec(trx, insertServicePeriods(runId, null));
   progress('place periods');
@@ -130,6 +155,12 @@ async function rebuild(trx: Transaction<Database>, runId: number, settings: EtlS
   rows += servicePartitions + placePartitions;
   await sql`ANALYZE analytics_contact_facts, analytics_episodes`.execute(trx);
   return { projectPartitions, people, servicePartitions, placePartitions, rowsWritten: rows };
+}
+
+/** The period index (month_index ÷ months in the grain) of an aggregate row aliased `alias`. */
+function periodIndexOf(alias: string): RawBuilder<number> {
+  const grain = sql.ref(`${alias}.grain`);
+  return sql<number>`${monthIndexOfDate(sql.ref(`${alias}.period_start`))} / (CASE ${grain} WHEN 'month' THEN 1 WHEN 'quarter' THEN 3 ELSE 12 END)`;
 }
 
 async function count(trx: Transaction<Database>, query: RawBuilder<unknown>): Promise<number> {
@@ -156,21 +187,23 @@ async function incremental(trx: Transaction<Database>, runId: number, settings: 
   // (new and updated rows) and in the facts (deleted rows, and a person_ref changed away).
   await sql`
     CREATE TEMP TABLE etl_people ON COMMIT DROP AS
-    SELECT c.person_ref FROM etl_claimed q
-      JOIN contacts c ON c.organisation_id = q.organisation_id AND c.id BETWEEN q.first_contact_id AND q.last_contact_id
-      WHERE q.kind = 'contacts'
-    UNION
-    SELECT f.person_ref FROM etl_claimed q
-      JOIN analytics_contact_facts f ON f.contact_id BETWEEN q.first_contact_id AND q.last_contact_id AND f.organisation_id = q.organisation_id
-      WHERE q.kind = 'contacts'
-    UNION
-    SELECT c.person_ref FROM etl_claimed q
-      JOIN contacts c ON c.organisation_id = q.organisation_id AND c.service_id = q.service_id
-      WHERE q.kind = 'service'
-    UNION
-    SELECT f.person_ref FROM etl_claimed q
-      JOIN analytics_contact_facts f ON f.organisation_id = q.organisation_id AND f.service_id = q.service_id
-      WHERE q.kind = 'service'`.execute(trx);
+    SELECT person_ref, ${personKey('person_ref')} AS person_key FROM (
+      SELECT c.person_ref FROM etl_claimed q
+        JOIN contacts c ON c.organisation_id = q.organisation_id AND c.id BETWEEN q.first_contact_id AND q.last_contact_id
+        WHERE q.kind = 'contacts'
+      UNION
+      SELECT f.person_ref FROM etl_claimed q
+        JOIN analytics_contact_facts f ON f.contact_id BETWEEN q.first_contact_id AND q.last_contact_id AND f.organisation_id = q.organisation_id
+        WHERE q.kind = 'contacts'
+      UNION
+      SELECT c.person_ref FROM etl_claimed q
+        JOIN contacts c ON c.organisation_id = q.organisation_id AND c.service_id = q.service_id
+        WHERE q.kind = 'service'
+      UNION
+      SELECT f.person_ref FROM etl_claimed q
+        JOIN analytics_contact_facts f ON f.organisation_id = q.organisation_id AND f.service_id = q.service_id
+        WHERE q.kind = 'service'
+    ) people`.execute(trx);
   const people = await count(trx, sql`SELECT count(*) FROM etl_people`);
   if (people === 0) return { projectPartitions, people, servicePartitions: 0, placePartitions: 0, rowsWritten: rows };
   await sql`ANALYZE etl_people`.execute(trx);
@@ -180,7 +213,8 @@ async function incremental(trx: Transaction<Database>, runId: number, settings: 
   await sql`CREATE TEMP TABLE etl_new_facts ON COMMIT DROP AS ${contactFactsQuery(settings.episodeGapDays, 'etl_people')}`.execute(trx);
   await sql`
     CREATE TEMP TABLE etl_old_facts ON COMMIT DROP AS
-    SELECT ${factColumns} FROM analytics_contact_facts WHERE person_ref IN (SELECT person_ref FROM etl_people)`.execute(trx);
+    SELECT ${factColumns} FROM analytics_contact_facts
+    WHERE person_key IN (SELECT person_key FROM etl_people) AND person_ref IN (SELECT person_ref FROM etl_people)`.execute(trx);
   await sql`
     CREATE TEMP TABLE etl_changed_facts ON COMMIT DROP AS
     (SELECT * FROM etl_new_facts EXCEPT ALL SELECT * FROM etl_old_facts)
@@ -195,7 +229,7 @@ async function incremental(trx: Transaction<Database>, runId: number, settings: 
   await sql`CREATE TEMP TABLE etl_new_episodes ON COMMIT DROP AS ${episodesQuery('etl_people')}`.execute(trx);
   await sql`
     CREATE TEMP TABLE etl_old_episodes ON COMMIT DROP AS
-    SELECT * FROM analytics_episodes WHERE person_ref IN (SELECT person_ref FROM etl_people)`.execute(trx);
+    SELECT * FROM analytics_episodes WHERE person_key IN (SELECT person_key FROM etl_people)`.execute(trx);
   await sql`
     CREATE TEMP TABLE etl_changed_episodes ON COMMIT DROP AS
     (SELECT * FROM etl_new_episodes EXCEPT ALL SELECT * FROM etl_old_episodes)
@@ -207,31 +241,29 @@ async function incremental(trx: Transaction<Database>, runId: number, settings: 
     SELECT * FROM etl_new_episodes WHERE episode_id IN (SELECT episode_id FROM etl_changed_episodes)`);
 
   progress('service periods');
-  const expand = (keys: RawBuilder<unknown>, from: RawBuilder<unknown>) => sql`
-    SELECT DISTINCT ${keys}, g.grain, g.start::date AS period_start, (g.start + g.len - interval '1 day')::date AS period_end,
-           g.start AT TIME ZONE ${sql.lit(LOCAL_TIME_ZONE)} AS from_ts,
-           (g.start + g.len) AT TIME ZONE ${sql.lit(LOCAL_TIME_ZONE)} AS to_ts
-    FROM ${from}`;
   await sql`
     CREATE TEMP TABLE etl_service_parts ON COMMIT DROP AS
-    ${expand(sql`f.organisation_id, f.service_id`, sql`etl_changed_facts f CROSS JOIN LATERAL ${grainBuckets(localTime('f.occurred_at'))} AS g (grain, start, len)`)}`.execute(trx);
+    SELECT DISTINCT f.organisation_id, f.service_id, g.grain, f.month_index / g.months AS period_index
+    FROM etl_changed_facts f CROSS JOIN ${grainMonths}`.execute(trx);
   const servicePartitions = await count(trx, sql`SELECT count(*) FROM etl_service_parts`);
   await exec(trx, sql`
     DELETE FROM analytics_service_periods a USING etl_service_parts p
-    WHERE a.organisation_id = p.organisation_id AND a.service_id = p.service_id AND a.grain = p.grain AND a.period_start = p.period_start`);
+    WHERE a.organisation_id = p.organisation_id AND a.service_id = p.service_id AND a.grain = p.grain
+      AND ${periodIndexOf('a')} = p.period_index`);
   rows += await exec(trx, insertServicePeriods(runId, 'etl_service_parts'));
 
   progress('place periods');
   await sql`
     CREATE TEMP TABLE etl_place_parts ON COMMIT DROP AS
-    ${expand(sql`x.place_code`, sql`(
-        SELECT place_code, occurred_at AS at FROM etl_changed_facts
-        UNION SELECT place_code, ended_at FROM etl_changed_episodes WHERE resolved
-      ) x CROSS JOIN LATERAL ${grainBuckets(localTime('x.at'))} AS g (grain, start, len)`)}`.execute(trx);
+    SELECT DISTINCT x.place_code, g.grain, x.month_index / g.months AS period_index
+    FROM (
+      SELECT place_code, month_index FROM etl_changed_facts
+      UNION SELECT place_code, resolved_month_index FROM etl_changed_episodes WHERE resolved
+    ) x CROSS JOIN ${grainMonths}`.execute(trx);
   const placePartitions = await count(trx, sql`SELECT count(*) FROM etl_place_parts`);
   await exec(trx, sql`
     DELETE FROM analytics_place_periods a USING etl_place_parts p
-    WHERE a.place_code = p.place_code AND a.grain = p.grain AND a.period_start = p.period_start`);
+    WHERE a.place_code = p.place_code AND a.grain = p.grain AND ${periodIndexOf('a')} = p.period_index`);
   rows += await exec(trx, insertPlacePeriods(runId, 'etl_place_parts'));
 
   return { projectPartitions, people, servicePartitions, placePartitions, rowsWritten: rows };

@@ -11,3 +11,4 @@ export * from './idempotency.ts';
 export * from './contact.ts';
 export * from './api-key.ts';
 export * from './query.ts';
+export * from './analytics.ts';

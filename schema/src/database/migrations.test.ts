@@ -26,9 +26,10 @@ describe.each(pgTargets())('migrations on the $name PostgreSQL', (target) => {
       WHERE table_schema = 'public' AND table_name NOT LIKE 'kysely_%' ORDER BY table_name
     `.execute(t.db);
     expect(rows.map((r) => r.table_name)).toEqual([
-      'api_keys', 'audit_log', 'commissioner_places', 'contacts', 'funding', 'idempotency_keys',
-      'metrics', 'observations', 'organisations', 'places', 'projects', 'services', 'snapshots',
-      'stories', 'unit_costs',
+      'analytics_contact_facts', 'analytics_episodes', 'analytics_outcomes', 'analytics_place_periods',
+      'analytics_service_periods', 'api_keys', 'audit_log', 'commissioner_places', 'contacts', 'etl_queue', 'etl_runs',
+      'funding', 'idempotency_keys', 'metrics', 'observations', 'organisations', 'places', 'projects', 'services',
+      'snapshots', 'stories', 'unit_costs',
     ]);
   });
 

@@ -61,10 +61,14 @@ export interface AnalyticsContactFactsTable {
   service_id: string;
   place_code: string;
   person_ref: string;
+  /** A 64-bit hash of person_ref (hashtextextended): narrow enough to count people fast. */
+  person_key: number;
   occurred_at: Timestamp;
+  /** year × 12 + month − 1 of its UK calendar month. */
+  month_index: number;
   minutes: number;
-  /** The contact's own cost, else its service's unit cost; null when neither is known. */
-  cost_gbp: number | null;
+  /** The contact's own cost, else its service's unit cost, in pence; null when neither is known. */
+  cost_pence: number | null;
   /** Its outcome was 'resolved': it ends its episode. */
   resolves: boolean;
   /** The id of the episode's first contact. */
@@ -74,15 +78,16 @@ export interface AnalyticsContactFactsTable {
 
 export interface AnalyticsEpisodesTable {
   episode_id: number;
-  person_ref: string;
-  /** Where the need was resolved, else where it was last seen. */
-  place_code: string;
+  person_key: number;
   started_at: Timestamp;
   ended_at: Timestamp;
   resolved: boolean;
+  /** Where and in which month the need was resolved; null while unresolved. */
+  place_code: string | null;
+  resolved_month_index: number | null;
   contacts: number;
   minutes: number;
-  cost_gbp: number | null;
+  cost_pence: number | null;
   costed_contacts: number;
   services: number;
 }
@@ -90,6 +95,8 @@ export interface AnalyticsEpisodesTable {
 export interface AnalyticsServicePeriodsTable {
   organisation_id: string;
   service_id: string;
+  /** The project the service is the team of, if any. */
+  project_id: string | null;
   place_code: string;
   grain: 'month' | 'quarter' | 'year';
   period_start: IsoDate;

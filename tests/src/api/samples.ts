@@ -1,5 +1,6 @@
 import type { FirstmileApp } from '@firstmile/api';
 import { call, type Tenants } from '@firstmile/api/testing';
+import { runEtl } from '@firstmile/etl';
 import type { TestDatabase } from '@firstmile/schema/testing';
 
 export interface RequestSample {
@@ -75,6 +76,8 @@ async function objectsOf(app: FirstmileApp, w: Tenants, side: 'A' | 'B'): Promis
     id: string;
     stories: Array<{ id: string }>;
   };
+  // A conversation, so that each side has system figures for the other to be kept from.
+  ok(await call(app, 'POST', '/v1/contacts', { key, body: { contacts: [{ service_id: service, person_ref: `walk-${side}`, occurred_at: '2024-05-02T09:00:00Z', minutes: 25, channel: 'phone', outcome: 'resolved' }] } }), `contacts ${side}`);
   const keys = ok(await call(app, 'GET', '/v1/keys', { key }), `keys ${side}`) as { keys: Array<{ id: string; role: string }> };
   return {
     organisation, project, service, metric, funding: funding.id, snapshot: snapshot.id,
@@ -87,10 +90,12 @@ async function objectsOf(app: FirstmileApp, w: Tenants, side: 'A' | 'B'): Promis
  * these, so hostile values get past authentication to validation and storage, and the
  * tenancy walk turns A's requests into requests about B.
  */
-export async function sampleWorld(app: FirstmileApp, _t: TestDatabase, w: Tenants): Promise<SampleWorld> {
+export async function sampleWorld(app: FirstmileApp, t: TestDatabase, w: Tenants): Promise<SampleWorld> {
   ok(await call(app, 'POST', '/v1/places', { key: w.keys.admin, body: { code: 'DEMO-HARBOUR', name: 'Harbour' } }), 'place');
   const a = await objectsOf(app, w, 'A');
   const b = await objectsOf(app, w, 'B');
+  // The analytics tables hold both sides' figures, so the analytics routes have something to keep apart.
+  await runEtl(t.db);
   const { ids, keys } = w;
   const A = keys.submitterA;
   const csv = [
@@ -144,6 +149,11 @@ export async function sampleWorld(app: FirstmileApp, _t: TestDatabase, w: Tenant
     { method: 'POST', path: '/v1/contacts', key: A, body: { contacts } },
     { method: 'POST', path: '/v1/contacts:import', key: A, text: contactsCsv, contentType: 'text/csv' },
     { method: 'GET', path: '/v1/stories', key: A },
+    { method: 'GET', path: '/v1/outcomes', key: A },
+    { method: 'GET', path: `/v1/outcomes?project=${a.project}&grain=quarter&group_by=project&deadweight=0.1`, key: A },
+    { method: 'GET', path: `/v1/outcomes/did?project=${a.project}&metric=reoffending_12m&a=2024-04-01&b=2024-07-01`, key: A },
+    { method: 'GET', path: '/v1/system', key: A },
+    { method: 'GET', path: `/v1/system?service=${a.service}&grain=year`, key: A },
     { method: 'PATCH', path: `/v1/stories/${a.story}`, key: A, body: { pii_cleared: true } },
   ];
   return { samples, a, b };
