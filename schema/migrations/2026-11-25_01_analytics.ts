@@ -117,6 +117,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     )
   `.execute(db);
   await sql`CREATE INDEX analytics_episodes_by_person ON analytics_episodes (person_key)`.execute(db);
+  // One row, written with the facts: if a crash emptied the unlogged tables, it is gone too.
+  await sql`CREATE UNLOGGED TABLE analytics_unlogged_witness (written_by_run bigint NOT NULL)`.execute(db);
 
   const grain = sql.raw(`grain text NOT NULL CHECK (grain IN ('month', 'quarter', 'year'))`);
   await sql`
@@ -300,7 +302,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP TRIGGER projects_queue ON projects`.execute(db);
   await sql`DROP TRIGGER services_queue ON services`.execute(db);
   for (const table of [
-    'analytics_place_periods', 'analytics_service_periods', 'analytics_episodes', 'analytics_contact_facts',
+    'analytics_unlogged_witness', 'analytics_place_periods', 'analytics_service_periods', 'analytics_episodes', 'analytics_contact_facts',
     'analytics_outcomes', 'etl_runs', 'etl_queue',
   ]) {
     await sql`DROP TABLE ${sql.table(table)}`.execute(db);

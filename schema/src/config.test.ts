@@ -45,6 +45,14 @@ describe('readConfig', () => {
     expect(readConfig({ FIRSTMILE_LINK_PEOPLE_ACROSS_ORGANISATIONS: 'FALSE' }).linkPeopleAcrossOrganisations).toBe(false);
     expect(() => readConfig({ FIRSTMILE_LINK_PEOPLE_ACROSS_ORGANISATIONS: 'yes' })).toThrow('FIRSTMILE_LINK_PEOPLE_ACROSS_ORGANISATIONS must be true or false, not "yes"');
   });
+
+  it('reads the episode gap in whole days, 30 by default', () => {
+    expect(readConfig({}).episodeGapDays).toBe(30);
+    expect(readConfig({ FIRSTMILE_EPISODE_GAP_DAYS: ' 45 ' }).episodeGapDays).toBe(45);
+    for (const bad of ['0', '2.5', '-3', 'thirty', '3651']) {
+      expect(() => readConfig({ FIRSTMILE_EPISODE_GAP_DAYS: bad }), bad).toThrow(`FIRSTMILE_EPISODE_GAP_DAYS must be a whole number from 1 to 3650, not "${bad}"`);
+    }
+  });
 });
 
 describe('parsePseudonymKey', () => {

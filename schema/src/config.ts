@@ -26,6 +26,11 @@ export interface Config {
    * two organisations link. Off by default: each organisation's pseudonyms are its own.
    */
   readonly linkPeopleAcrossOrganisations: boolean;
+  /**
+   * Without a need_ref, a person's episode of contacts ends when this many days pass with no
+   * contact (FIRSTMILE_EPISODE_GAP_DAYS, default 30). Changing it makes the ETL rebuild.
+   */
+  readonly episodeGapDays: number;
 }
 
 export class ConfigError extends Error {
@@ -74,6 +79,14 @@ export function parsePseudonymKey(text: string, where: string): KeyObject {
   return key;
 }
 
+function readWholeNumber(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {
+  const value = raw?.trim();
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
+  return n;
+}
+
 function readBoolean(raw: string | undefined, name: string): boolean {
   const value = raw?.trim().toLowerCase();
   if (value === undefined || value === '') return false;
@@ -108,5 +121,6 @@ export function readConfig(
     port: env.PORT?.trim() ? parsePort(env.PORT, 'PORT') : 3000,
     pseudonymKey: Object.freeze(readPseudonymKey(env, cwd)),
     linkPeopleAcrossOrganisations: readBoolean(env.FIRSTMILE_LINK_PEOPLE_ACROSS_ORGANISATIONS, 'FIRSTMILE_LINK_PEOPLE_ACROSS_ORGANISATIONS'),
+    episodeGapDays: readWholeNumber(env.FIRSTMILE_EPISODE_GAP_DAYS, 'FIRSTMILE_EPISODE_GAP_DAYS', 30, 1, 3650),
   });
 }

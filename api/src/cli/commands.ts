@@ -3,6 +3,7 @@ import { migrateToLatest, openDatabase, type Config } from '@firstmile/schema';
 import { generateWorld, type GenerateSummary } from '@firstmile/etl';
 import { configFrom, portArgument, wholeNumberArgument, type ServerOptions } from './options.ts';
 import { issueDemoKeys } from './demo-keys.ts';
+import { describeRun, etlCommand, runEtlWithProgress } from './etl.ts';
 import { importCommand } from './import.ts';
 import { keysCommand } from './keys.ts';
 import { progressReporter } from './progress.ts';
@@ -101,6 +102,8 @@ export function buildProgram(): Command {
       } else {
         console.log('the demo world is already loaded');
       }
+      // The figures are ready before the first request; from then on the server keeps them so.
+      console.log(describeRun(await runEtlWithProgress(handle, config, false)));
       const keys = await issueDemoKeys(handle.db);
       console.log('\nAPI keys for this demo (new at every start; the previous ones are revoked):');
       for (const k of keys) console.log(`  ${k.role.padEnd(13)} ${k.organisation.padEnd(36)} ${k.key}`);
@@ -113,6 +116,7 @@ export function buildProgram(): Command {
       throw new CliError(message);
     }),
   );
+  program.addCommand(etlCommand(configFrom, (config) => open(config)));
   program.addCommand(
     importCommand(configFrom, (message) => {
       throw new CliError(message);

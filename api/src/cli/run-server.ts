@@ -1,4 +1,5 @@
 import type { Config, DatabaseHandle } from '@firstmile/schema';
+import { startEtlWorker } from '@firstmile/etl';
 import { createApp } from '../app.ts';
 import { serve } from '../serve.ts';
 import { loadPseudonymiser } from './pseudonym-key.ts';
@@ -15,6 +16,12 @@ export async function serveUntilStopped(handle: DatabaseHandle, config: Config):
   const server = await serve(createApp({ handle, pseudonymiser: key.pseudonymiser }), { host: config.host, port: config.port });
   console.log(`Firstmile is serving at ${server.url} (database: ${handle.kind}, ${handle.location})`);
   console.log(`  health: ${server.url}/health`);
+  // Submissions and imports queue work in PostgreSQL; this runs the ETL on it as it comes.
+  const etl = await startEtlWorker(handle, {
+    settings: { episodeGapDays: config.episodeGapDays },
+    onRun: (run) => console.log(`etl: ${run.mode} run ${run.runId}: ${run.rowsWritten} rows, ${run.people} people, ${run.projectPartitions} project periods`),
+    onError: (error) => console.error(`etl: failed, will retry: ${error instanceof Error ? error.message : String(error)}`),
+  });
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
@@ -22,5 +29,6 @@ export async function serveUntilStopped(handle: DatabaseHandle, config: Config):
   });
   console.log('stopping…');
   await server.close();
+  await etl.stop();
   await handle.close();
 }

@@ -1,2 +1,3 @@
 export * from './periods.ts';
 export * from './run-etl.ts';
+export * from './worker.ts';

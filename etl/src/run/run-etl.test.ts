@@ -194,6 +194,15 @@ describe.each(pgTargets())('the ETL on the $name PostgreSQL', (target) => {
       expect(await snapshotOfAnalytics(t)).toEqual(incremental);
     });
 
+    it('rebuilds the unlogged facts when a crash has emptied them', async () => {
+      const before = await snapshotOfAnalytics(t);
+      // What crash recovery does to UNLOGGED tables: they come back empty.
+      await sql`TRUNCATE analytics_contact_facts, analytics_episodes, analytics_unlogged_witness`.execute(t.db);
+      const run = await runEtl(t.db);
+      expect(run).toMatchObject({ mode: 'full', reason: 'contact facts lost (unlogged tables are emptied after a crash)' });
+      expect(await snapshotOfAnalytics(t)).toEqual(before);
+    });
+
     it('rebuilds everything when the episode gap setting changes', async () => {
       const run = await runEtl(t.db, { settings: { episodeGapDays: 45 } });
       expect(run).toMatchObject({ mode: 'full', reason: 'settings changed' });

@@ -69,6 +69,8 @@ export async function runEtl(db: Kysely<Database>, options: EtlOptions = {}): Pr
     const summary = reason === null
       ? await incremental(trx, runId, settings, progress)
       : await rebuild(trx, runId, settings, progress);
+    await sql`DELETE FROM analytics_unlogged_witness`.execute(trx);
+    await sql`INSERT INTO analytics_unlogged_witness VALUES (${runId})`.execute(trx);
     progress('record');
     const finishedAt = new Date();
     const result: EtlRunSummary = { ...summary, mode: reason === null ? 'incremental' : 'full', runId, reason, queueEntries: claimed, startedAt, finishedAt };
@@ -104,10 +106,10 @@ async function fullRebuildReason(trx: Transaction<Database>, settings: EtlSettin
   if (!last) return 'first run';
   const previous = last.settings as Record<string, unknown>;
   if (previous.episodeGapDays !== settings.episodeGapDays || previous.timeZone !== LOCAL_TIME_ZONE) return 'settings changed';
-  // The facts are UNLOGGED (see the analytics migration): after a crash they come back empty.
-  const lost = await sql<{ lost: boolean }>`
-    SELECT NOT EXISTS (SELECT 1 FROM analytics_contact_facts) AND EXISTS (SELECT 1 FROM contacts) AS lost`.execute(trx);
-  if (lost.rows[0]?.lost) return 'contact facts missing (emptied after a crash)';
+  // The facts are UNLOGGED (see the analytics migration): after a crash they come back empty,
+  // and so does the witness row written with them.
+  const witness = await trx.selectFrom('analytics_unlogged_witness').select('written_by_run').executeTakeFirst();
+  if (!witness) return 'contact facts lost (unlogged tables are emptied after a crash)';
   if (claimed === 0) return null;
   const { rows } = await sql<{ full: boolean; ranged: string | null; contacts: number }>`
     SELECT bool_or(kind = 'full') AS full,

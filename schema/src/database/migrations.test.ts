@@ -27,7 +27,7 @@ describe.each(pgTargets())('migrations on the $name PostgreSQL', (target) => {
     `.execute(t.db);
     expect(rows.map((r) => r.table_name)).toEqual([
       'analytics_contact_facts', 'analytics_episodes', 'analytics_outcomes', 'analytics_place_periods',
-      'analytics_service_periods', 'api_keys', 'audit_log', 'commissioner_places', 'contacts', 'etl_queue', 'etl_runs',
+      'analytics_service_periods', 'analytics_unlogged_witness', 'api_keys', 'audit_log', 'commissioner_places', 'contacts', 'etl_queue', 'etl_runs',
       'funding', 'idempotency_keys', 'metrics', 'observations', 'organisations', 'places', 'projects', 'services',
       'snapshots', 'stories', 'unit_costs',
     ]);

@@ -136,3 +136,8 @@ export interface AnalyticsPlacePeriodsTable {
   run_id: number;
 }
 export type AnalyticsPlacePeriodRow = Selectable<AnalyticsPlacePeriodsTable>;
+
+/** One row written with the unlogged facts; missing after a crash emptied them. */
+export interface AnalyticsUnloggedWitnessTable {
+  written_by_run: number;
+}

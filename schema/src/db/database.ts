@@ -1,6 +1,6 @@
 import type {
   AnalyticsContactFactsTable, AnalyticsEpisodesTable, AnalyticsOutcomesTable, AnalyticsPlacePeriodsTable,
-  AnalyticsServicePeriodsTable, EtlQueueTable, EtlRunsTable,
+  AnalyticsServicePeriodsTable, AnalyticsUnloggedWitnessTable, EtlQueueTable, EtlRunsTable,
 } from './analytics.ts';
 import type { ApiKeysTable } from './api-keys.ts';
 import type { AuditLogTable, IdempotencyKeysTable } from './audit.ts';
@@ -35,4 +35,5 @@ export interface Database {
   analytics_episodes: AnalyticsEpisodesTable;
   analytics_service_periods: AnalyticsServicePeriodsTable;
   analytics_place_periods: AnalyticsPlacePeriodsTable;
+  analytics_unlogged_witness: AnalyticsUnloggedWitnessTable;
 }

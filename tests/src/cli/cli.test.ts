@@ -55,7 +55,7 @@ describe('the firstmile command', () => {
   it('lists its commands, and every command has --help', () => {
     const help = firstmile(['--help']);
     expect(help.status).toBe(0);
-    for (const command of ['serve', 'migrate', 'generate', 'demo']) {
+    for (const command of ['serve', 'migrate', 'generate', 'demo', 'etl']) {
       expect(help.stdout).toContain(command);
       const own = firstmile([command, '--help']);
       expect(own.status, command).toBe(0);
@@ -98,6 +98,21 @@ describe('the firstmile command', () => {
     expect(again.stderr).toContain('the database already holds organisations');
   });
 
+  it('runs the ETL: everything the first time, nothing when nothing changed, everything again with --full', () => {
+    const first = firstmile(['etl', '--data-dir', dataDir]);
+    expect(first.stderr).not.toContain('unexpected error');
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/^full run 1 \(first run\) in [\d.]+ s: [\d,]+ rows written/);
+    const people = /people recomputed\s+([\d,]+)/.exec(first.stdout);
+    expect(Number(people?.[1]?.replaceAll(',', ''))).toBeGreaterThanOrEqual(150);
+    const again = firstmile(['etl', '--data-dir', dataDir]);
+    expect(again.status).toBe(0);
+    expect(again.stdout.trim()).toBe('nothing new since the last run: the analytics tables are up to date');
+    const full = firstmile(['etl', '--full', '--data-dir', dataDir]);
+    expect(full.status).toBe(0);
+    expect(full.stdout).toMatch(/^full run 2 \(asked for\)/);
+  }, 180_000);
+
   it('demo prints a working key for each role and revokes the previous start\'s keys', async () => {
     const keysOf = async () => {
       const { child, match, output } = await startUntil(['demo', '--port', '0', '--data-dir', dataDir], /serving at (http:\/\/127\.0\.0\.1:\d+)/);
@@ -109,6 +124,10 @@ describe('the firstmile command', () => {
     const asAdmin = await fetch(`${first.url}/v1/organisations`, { headers: { authorization: `Bearer ${first.keys.admin}` } });
     expect(asAdmin.status).toBe(200);
     expect(((await asAdmin.json()) as { organisations: unknown[] }).organisations.length).toBeGreaterThanOrEqual(14);
+    // The figures are there from the first request: the demo runs the ETL before serving.
+    const outcomes = await fetch(`${first.url}/v1/outcomes?grain=year`, { headers: { authorization: `Bearer ${first.keys.funder}` } });
+    expect(outcomes.status).toBe(200);
+    expect(((await outcomes.json()) as { outcomes: unknown[] }).outcomes.length).toBeGreaterThan(0);
     first.child.kill('SIGINT');
     expect(await exitOf(first.child)).toBe(0);
 
