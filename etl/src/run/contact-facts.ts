@@ -22,7 +22,11 @@ export function personKey(column: string): RawBuilder<number> {
  * `people`: a table of person_ref to limit the work to, or null for everyone.
  */
 export function contactFactsQuery(gapDays: number, people: string | null): RawBuilder<unknown> {
-  const only = people === null ? sql`` : sql`WHERE c.person_ref IN (SELECT person_ref FROM ${sql.table(people)})`;
+  // For a few people, one index probe each (OFFSET 0 keeps PostgreSQL from turning the
+  // lateral lookup into a hash join over every contact).
+  const contacts = people === null
+    ? sql`contacts c`
+    : sql`${sql.table(people)} p CROSS JOIN LATERAL (SELECT * FROM contacts WHERE person_ref = p.person_ref OFFSET 0) c`;
   // Three window levels over one ordering, so PostgreSQL sorts once: mark the starts, carry
   // the row number of the latest start forward (a running max of an increasing number), then
   // read that row's id with nth_value.
@@ -42,9 +46,8 @@ export function contactFactsQuery(gapDays: number, people: string | null): RawBu
                  lag(c.outcome) OVER w = 'resolved'
                  OR (c.need_ref IS NULL AND c.occurred_at - lag(c.occurred_at) OVER w > ${sql.lit(gapDays)} * interval '1 day'),
                  true) AS starts
-        FROM contacts c
+        FROM ${contacts}
         JOIN services s ON s.organisation_id = c.organisation_id AND s.id = c.service_id
-        ${only}
         WINDOW w AS (PARTITION BY c.person_ref, c.need_ref ORDER BY c.occurred_at, c.id)
       ) marked
       WINDOW w AS (PARTITION BY person_ref, need_ref ORDER BY occurred_at, id)
@@ -62,7 +65,10 @@ export function contactFactsQuery(gapDays: number, people: string | null): RawBu
  * `people`: a table of person_key to limit the work to, or null for everyone.
  */
 export function episodesQuery(people: string | null): RawBuilder<unknown> {
-  const only = people === null ? sql`` : sql`WHERE f.person_key IN (SELECT person_key FROM ${sql.table(people)})`;
+  const facts = people === null
+    ? sql`analytics_contact_facts f`
+    : sql`(SELECT DISTINCT person_key FROM ${sql.table(people)}) p
+        CROSS JOIN LATERAL (SELECT * FROM analytics_contact_facts WHERE person_key = p.person_key OFFSET 0) f`;
   return sql`
     SELECT episode_id, min(person_key) AS person_key, min(started_at) AS started_at, max(ended_at) AS ended_at,
            bool_or(resolves) AS resolved, max(place_code) AS place_code, max(resolved_month_index) AS resolved_month_index,
@@ -74,8 +80,7 @@ export function episodesQuery(people: string | null): RawBuilder<unknown> {
              max(f.place_code) FILTER (WHERE f.resolves) AS place_code,
              max(f.month_index) FILTER (WHERE f.resolves) AS resolved_month_index,
              count(*) AS contacts, sum(f.minutes) AS minutes, sum(f.cost_pence) AS cost_pence, count(f.cost_pence) AS costed_contacts
-      FROM analytics_contact_facts f
-      ${only}
+      FROM ${facts}
       GROUP BY f.episode_id, f.service_id
     ) by_service
     GROUP BY episode_id

@@ -61,6 +61,8 @@ export async function runEtl(db: Kysely<Database>, options: EtlOptions = {}): Pr
     progress('claim');
     await sql`CREATE TEMP TABLE etl_claimed ON COMMIT DROP AS SELECT * FROM etl_queue WITH NO DATA`.execute(trx);
     const claimed = await exec(trx, sql`WITH d AS (DELETE FROM etl_queue RETURNING *) INSERT INTO etl_claimed SELECT * FROM d`);
+    // So that a handful of queued id ranges are looked up by index, not by reading every contact.
+    await sql`ANALYZE etl_claimed`.execute(trx);
     const reason = await fullRebuildReason(trx, settings, options, claimed);
     if (reason === null && claimed === 0) {
       return { ...emptySummary(startedAt), mode: 'nothing' as const, finishedAt: new Date() };
@@ -215,13 +217,18 @@ async function incremental(trx: Transaction<Database>, runId: number, settings: 
   await sql`CREATE TEMP TABLE etl_new_facts ON COMMIT DROP AS ${contactFactsQuery(settings.episodeGapDays, 'etl_people')}`.execute(trx);
   await sql`
     CREATE TEMP TABLE etl_old_facts ON COMMIT DROP AS
-    SELECT ${factColumns} FROM analytics_contact_facts
-    WHERE person_key IN (SELECT person_key FROM etl_people) AND person_ref IN (SELECT person_ref FROM etl_people)`.execute(trx);
+    SELECT f.* FROM etl_people p
+    CROSS JOIN LATERAL (SELECT ${factColumns} FROM analytics_contact_facts WHERE person_key = p.person_key AND person_ref = p.person_ref OFFSET 0) f`.execute(trx);
+  // Both versions of every fact that differs (one side missing for added or removed contacts).
   await sql`
     CREATE TEMP TABLE etl_changed_facts ON COMMIT DROP AS
-    (SELECT * FROM etl_new_facts EXCEPT ALL SELECT * FROM etl_old_facts)
+    WITH changed AS (
+      SELECT coalesce(n.contact_id, o.contact_id) AS contact_id
+      FROM etl_new_facts n FULL JOIN etl_old_facts o ON o.contact_id = n.contact_id
+      WHERE ROW(n.*) IS DISTINCT FROM ROW(o.*))
+    SELECT * FROM etl_new_facts WHERE contact_id IN (SELECT contact_id FROM changed)
     UNION ALL
-    (SELECT * FROM etl_old_facts EXCEPT ALL SELECT * FROM etl_new_facts)`.execute(trx);
+    SELECT * FROM etl_old_facts WHERE contact_id IN (SELECT contact_id FROM changed)`.execute(trx);
   await exec(trx, sql`DELETE FROM analytics_contact_facts WHERE contact_id IN (SELECT contact_id FROM etl_changed_facts)`);
   rows += await exec(trx, sql`
     INSERT INTO analytics_contact_facts (${factColumns})
@@ -231,12 +238,17 @@ async function incremental(trx: Transaction<Database>, runId: number, settings: 
   await sql`CREATE TEMP TABLE etl_new_episodes ON COMMIT DROP AS ${episodesQuery('etl_people')}`.execute(trx);
   await sql`
     CREATE TEMP TABLE etl_old_episodes ON COMMIT DROP AS
-    SELECT * FROM analytics_episodes WHERE person_key IN (SELECT person_key FROM etl_people)`.execute(trx);
+    SELECT e.* FROM (SELECT DISTINCT person_key FROM etl_people) p
+    CROSS JOIN LATERAL (SELECT * FROM analytics_episodes WHERE person_key = p.person_key OFFSET 0) e`.execute(trx);
   await sql`
     CREATE TEMP TABLE etl_changed_episodes ON COMMIT DROP AS
-    (SELECT * FROM etl_new_episodes EXCEPT ALL SELECT * FROM etl_old_episodes)
+    WITH changed AS (
+      SELECT coalesce(n.episode_id, o.episode_id) AS episode_id
+      FROM etl_new_episodes n FULL JOIN etl_old_episodes o ON o.episode_id = n.episode_id
+      WHERE ROW(n.*) IS DISTINCT FROM ROW(o.*))
+    SELECT * FROM etl_new_episodes WHERE episode_id IN (SELECT episode_id FROM changed)
     UNION ALL
-    (SELECT * FROM etl_old_episodes EXCEPT ALL SELECT * FROM etl_new_episodes)`.execute(trx);
+    SELECT * FROM etl_old_episodes WHERE episode_id IN (SELECT episode_id FROM changed)`.execute(trx);
   await exec(trx, sql`DELETE FROM analytics_episodes WHERE episode_id IN (SELECT episode_id FROM etl_changed_episodes)`);
   rows += await exec(trx, sql`
     INSERT INTO analytics_episodes
