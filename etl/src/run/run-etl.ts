@@ -215,6 +215,7 @@ async function incremental(trx: Transaction<Database>, runId: number, settings: 
   // Recompute their facts, then keep only what differs from what is stored: a new contact
   // usually changes little, and unchanged facts dirty no partition.
   await sql`CREATE TEMP TABLE etl_new_facts ON COMMIT DROP AS ${contactFactsQuery(settings.episodeGapDays, 'etl_people')}`.execute(trx);
+  await sql`ANALYZE etl_new_facts`.execute(trx);
   await sql`
     CREATE TEMP TABLE etl_old_facts ON COMMIT DROP AS
     SELECT f.* FROM etl_people p
@@ -229,6 +230,9 @@ async function incremental(trx: Transaction<Database>, runId: number, settings: 
     SELECT * FROM etl_new_facts WHERE contact_id IN (SELECT contact_id FROM changed)
     UNION ALL
     SELECT * FROM etl_old_facts WHERE contact_id IN (SELECT contact_id FROM changed)`.execute(trx);
+  // Temporary tables have no statistics until analysed; without them the planner guesses a
+  // few dozen rows and sorts where it should hash.
+  await sql`ANALYZE etl_changed_facts`.execute(trx);
   await exec(trx, sql`DELETE FROM analytics_contact_facts WHERE contact_id IN (SELECT contact_id FROM etl_changed_facts)`);
   rows += await exec(trx, sql`
     INSERT INTO analytics_contact_facts (${factColumns})
@@ -249,6 +253,7 @@ async function incremental(trx: Transaction<Database>, runId: number, settings: 
     SELECT * FROM etl_new_episodes WHERE episode_id IN (SELECT episode_id FROM changed)
     UNION ALL
     SELECT * FROM etl_old_episodes WHERE episode_id IN (SELECT episode_id FROM changed)`.execute(trx);
+  await sql`ANALYZE etl_changed_episodes`.execute(trx);
   await exec(trx, sql`DELETE FROM analytics_episodes WHERE episode_id IN (SELECT episode_id FROM etl_changed_episodes)`);
   rows += await exec(trx, sql`
     INSERT INTO analytics_episodes
@@ -259,6 +264,7 @@ async function incremental(trx: Transaction<Database>, runId: number, settings: 
     CREATE TEMP TABLE etl_service_parts ON COMMIT DROP AS
     SELECT DISTINCT f.organisation_id, f.service_id, g.grain, f.month_index / g.months AS period_index
     FROM etl_changed_facts f CROSS JOIN ${grainMonths}`.execute(trx);
+  await sql`ANALYZE etl_service_parts`.execute(trx);
   const servicePartitions = await count(trx, sql`SELECT count(*) FROM etl_service_parts`);
   await exec(trx, sql`
     DELETE FROM analytics_service_periods a USING etl_service_parts p
@@ -274,6 +280,7 @@ async function incremental(trx: Transaction<Database>, runId: number, settings: 
       SELECT place_code, month_index FROM etl_changed_facts
       UNION SELECT place_code, resolved_month_index FROM etl_changed_episodes WHERE resolved
     ) x CROSS JOIN ${grainMonths}`.execute(trx);
+  await sql`ANALYZE etl_place_parts`.execute(trx);
   const placePartitions = await count(trx, sql`SELECT count(*) FROM etl_place_parts`);
   await exec(trx, sql`
     DELETE FROM analytics_place_periods a USING etl_place_parts p
