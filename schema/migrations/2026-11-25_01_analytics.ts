@@ -220,6 +220,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
     BEGIN
       IF NEW.place_code IS DISTINCT FROM OLD.place_code
+         OR NEW.project_id IS DISTINCT FROM OLD.project_id
          OR NEW.unit_cost_gbp_per_contact IS DISTINCT FROM OLD.unit_cost_gbp_per_contact THEN
         INSERT INTO etl_queue (kind, organisation_id, service_id) VALUES ('service', NEW.organisation_id, NEW.id);
         PERFORM pg_notify('firstmile_etl', 'queued');

@@ -194,6 +194,22 @@ describe.each(pgTargets())('the ETL on the $name PostgreSQL', (target) => {
       expect(await snapshotOfAnalytics(t)).toEqual(incremental);
     });
 
+    it("rewrites a service's rows when it joins or leaves a project, though no fact changes", async () => {
+      const project = (await t.db.insertInto('projects').values({ organisation_id: w.org, name: 'Ashbrook Together', sector: 'community', place_code: 'DEMO-ASHBROOK', started_on: '2024-01-01' }).returning('id').executeTakeFirstOrThrow()).id;
+      const projectsOfGpRows = async () =>
+        [...new Set((await t.db.selectFrom('analytics_service_periods').select('project_id').where('service_id', '=', w.gp).execute()).map((r) => r.project_id))];
+      await t.db.updateTable('services').set({ project_id: project }).where('id', '=', w.gp).execute();
+      expect((await runEtl(t.db)).mode).toBe('incremental');
+      // Funders see service rows through this column, so a stale one would show or hide figures.
+      expect(await projectsOfGpRows()).toEqual([project]);
+      await t.db.updateTable('services').set({ project_id: null }).where('id', '=', w.gp).execute();
+      await runEtl(t.db);
+      expect(await projectsOfGpRows()).toEqual([null]);
+      const incremental = await snapshotOfAnalytics(t);
+      await runEtl(t.db, { full: true });
+      expect(await snapshotOfAnalytics(t)).toEqual(incremental);
+    });
+
     it('rebuilds the unlogged facts when a crash has emptied them', async () => {
       const before = await snapshotOfAnalytics(t);
       // What crash recovery does to UNLOGGED tables: they come back empty.

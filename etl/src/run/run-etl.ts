@@ -209,7 +209,8 @@ async function incremental(trx: Transaction<Database>, runId: number, settings: 
         WHERE q.kind = 'service'
     ) people`.execute(trx);
   const people = await count(trx, sql`SELECT count(*) FROM etl_people`);
-  if (people === 0) return { projectPartitions, people, servicePartitions: 0, placePartitions: 0, rowsWritten: rows };
+  const servicesQueued = await count(trx, sql`SELECT count(*) FROM etl_claimed WHERE kind = 'service'`);
+  if (people === 0 && servicesQueued === 0) return { projectPartitions, people, servicePartitions: 0, placePartitions: 0, rowsWritten: rows };
   await sql`ANALYZE etl_people`.execute(trx);
 
   // Recompute their facts, then keep only what differs from what is stored: a new contact
@@ -263,7 +264,12 @@ async function incremental(trx: Transaction<Database>, runId: number, settings: 
   await sql`
     CREATE TEMP TABLE etl_service_parts ON COMMIT DROP AS
     SELECT DISTINCT f.organisation_id, f.service_id, g.grain, f.month_index / g.months AS period_index
-    FROM etl_changed_facts f CROSS JOIN ${grainMonths}`.execute(trx);
+    FROM etl_changed_facts f CROSS JOIN ${grainMonths}
+    -- A changed service (its project, say) rewrites every row of its own, facts changed or not.
+    UNION
+    SELECT a.organisation_id, a.service_id, a.grain, ${periodIndexOf('a')}
+    FROM analytics_service_periods a
+    JOIN etl_claimed q ON q.kind = 'service' AND q.organisation_id = a.organisation_id AND q.service_id = a.service_id`.execute(trx);
   await sql`ANALYZE etl_service_parts`.execute(trx);
   const servicePartitions = await count(trx, sql`SELECT count(*) FROM etl_service_parts`);
   await exec(trx, sql`
