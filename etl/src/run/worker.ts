@@ -102,6 +102,9 @@ export async function startEtlWorker(handle: Pick<DatabaseHandle, 'db' | 'pool'>
     listener = client;
     release = async () => {
       detach();
+      // At shutdown the database may be going too: an error now is expected, and unhandled
+      // it would end the process.
+      client.on('error', () => undefined);
       await client.query(`UNLISTEN ${ETL_CHANNEL}`).catch(() => undefined);
       client.release();
     };

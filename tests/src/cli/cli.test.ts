@@ -117,7 +117,7 @@ describe('the firstmile command', () => {
     const keysOf = async () => {
       const { child, match, output } = await startUntil(['demo', '--port', '0', '--data-dir', dataDir], /serving at (http:\/\/127\.0\.0\.1:\d+)/);
       const keys = Object.fromEntries([...output().matchAll(/^ {2}(admin|submitter|analyst|funder|commissioner) +.+ (fm_\S+)$/gm)].map((m) => [m[1], m[2]]));
-      return { child, url: match[1]!, keys };
+      return { child, url: match[1]!, keys, output };
     };
     const first = await keysOf();
     expect(Object.keys(first.keys).sort()).toEqual(['admin', 'analyst', 'commissioner', 'funder', 'submitter']);
@@ -129,7 +129,7 @@ describe('the firstmile command', () => {
     expect(outcomes.status).toBe(200);
     expect(((await outcomes.json()) as { outcomes: unknown[] }).outcomes.length).toBeGreaterThan(0);
     first.child.kill('SIGINT');
-    expect(await exitOf(first.child)).toBe(0);
+    expect(await exitOf(first.child), first.output()).toBe(0);
 
     const second = await keysOf();
     try {
@@ -140,7 +140,7 @@ describe('the firstmile command', () => {
     } finally {
       second.child.kill('SIGINT');
     }
-    expect(await exitOf(second.child)).toBe(0);
+    expect(await exitOf(second.child), second.output()).toBe(0);
   });
 
   it('serves /health on the embedded database and stops cleanly on SIGINT', async () => {
