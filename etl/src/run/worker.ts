@@ -92,21 +92,18 @@ export async function startEtlWorker(handle: Pick<DatabaseHandle, 'db' | 'pool'>
       options.onError?.(error);
       setTimeout(() => void connect().then(() => schedule(0), (e: unknown) => options.onError?.(e)), retryMs);
     };
-    const detach = () => {
-      client.off('notification', onNotification);
-      client.off('error', onError);
-    };
+    // The error handler stays for the client's life: a dying connection can emit more than
+    // one error, and an unhandled one would end the process. It ignores all but the first.
+    const detach = () => client.off('notification', onNotification);
     client.on('notification', onNotification);
     client.on('error', onError);
     await client.query(`LISTEN ${ETL_CHANNEL}`);
     listener = client;
     release = async () => {
       detach();
-      // At shutdown the database may be going too: an error now is expected, and unhandled
-      // it would end the process.
-      client.on('error', () => undefined);
-      await client.query(`UNLISTEN ${ETL_CHANNEL}`).catch(() => undefined);
-      client.release();
+      // Closed rather than returned to the pool: closing ends the LISTEN, and no idle
+      // connection is left to fail while the database stops.
+      client.release(true);
     };
   };
 

@@ -59,6 +59,9 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => {});
+  // Nor a client in use whose server goes away between queries (at shutdown the embedded
+  // server can stop first): the query in flight, if any, still fails with the error.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 
   const close = async () => {

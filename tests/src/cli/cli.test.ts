@@ -144,7 +144,7 @@ describe('the firstmile command', () => {
   });
 
   it('serves /health on the embedded database and stops cleanly on SIGINT', async () => {
-    const { child, match } = await startUntil(
+    const { child, match, output } = await startUntil(
       ['serve', '--port', '0', '--data-dir', dataDir],
       /serving at (http:\/\/127\.0\.0\.1:\d+)/,
     );
@@ -155,6 +155,6 @@ describe('the firstmile command', () => {
     } finally {
       child.kill('SIGINT');
     }
-    expect(await exitOf(child)).toBe(0);
+    expect(await exitOf(child), output()).toBe(0);
   });
 });
