@@ -161,6 +161,37 @@ async function rebuild(trx: Transaction<Database>, runId: number, settings: EtlS
   return { projectPartitions, people, servicePartitions, placePartitions, rowsWritten: rows };
 }
 
+/**
+ * Keeps only what differs, by key, between recomputed rows (`fresh`) and stored ones
+ * (`stored`): both versions go to `changed` (one side missing for added or removed rows), whose
+ * partitions are then dirty, and the stored versions are replaced by the fresh. Returns the
+ * rows written.
+ */
+async function replaceChanged(
+  trx: Transaction<Database>,
+  t: { table: string; key: string; columns: RawBuilder<unknown>; fresh: string; stored: string; changed: string },
+): Promise<number> {
+  const key = sql.ref(t.key);
+  const fresh = sql.table(t.fresh);
+  const stored = sql.table(t.stored);
+  const changed = sql.table(t.changed);
+  const table = sql.table(t.table);
+  await sql`
+    CREATE TEMP TABLE ${changed} ON COMMIT DROP AS
+    WITH differing AS (
+      SELECT coalesce(n.${key}, o.${key}) AS k
+      FROM ${fresh} n FULL JOIN ${stored} o ON o.${key} = n.${key}
+      WHERE ROW(n.*) IS DISTINCT FROM ROW(o.*))
+    SELECT * FROM ${fresh} WHERE ${key} IN (SELECT k FROM differing)
+    UNION ALL
+    SELECT * FROM ${stored} WHERE ${key} IN (SELECT k FROM differing)`.execute(trx);
+  // Temporary tables have no statistics until analysed; without them the planner guesses a
+  // few dozen rows and sorts where it should hash.
+  await sql`ANALYZE ${changed}`.execute(trx);
+  await exec(trx, sql`DELETE FROM ${table} WHERE ${key} IN (SELECT ${key} FROM ${changed})`);
+  return exec(trx, sql`INSERT INTO ${table} SELECT ${t.columns} FROM ${fresh} WHERE ${key} IN (SELECT ${key} FROM ${changed})`);
+}
+
 /** The period index (month_index ÷ months in the grain) of an aggregate row aliased `alias`. */
 function periodIndexOf(alias: string): RawBuilder<number> {
   const grain = sql.ref(`${alias}.grain`);
@@ -221,23 +252,7 @@ async function incremental(trx: Transaction<Database>, runId: number, settings: 
     CREATE TEMP TABLE etl_old_facts ON COMMIT DROP AS
     SELECT f.* FROM etl_people p
     CROSS JOIN LATERAL (SELECT ${factColumns} FROM analytics_contact_facts WHERE person_key = p.person_key AND person_ref = p.person_ref OFFSET 0) f`.execute(trx);
-  // Both versions of every fact that differs (one side missing for added or removed contacts).
-  await sql`
-    CREATE TEMP TABLE etl_changed_facts ON COMMIT DROP AS
-    WITH changed AS (
-      SELECT coalesce(n.contact_id, o.contact_id) AS contact_id
-      FROM etl_new_facts n FULL JOIN etl_old_facts o ON o.contact_id = n.contact_id
-      WHERE ROW(n.*) IS DISTINCT FROM ROW(o.*))
-    SELECT * FROM etl_new_facts WHERE contact_id IN (SELECT contact_id FROM changed)
-    UNION ALL
-    SELECT * FROM etl_old_facts WHERE contact_id IN (SELECT contact_id FROM changed)`.execute(trx);
-  // Temporary tables have no statistics until analysed; without them the planner guesses a
-  // few dozen rows and sorts where it should hash.
-  await sql`ANALYZE etl_changed_facts`.execute(trx);
-  await exec(trx, sql`DELETE FROM analytics_contact_facts WHERE contact_id IN (SELECT contact_id FROM etl_changed_facts)`);
-  rows += await exec(trx, sql`
-    INSERT INTO analytics_contact_facts (${factColumns})
-    SELECT * FROM etl_new_facts WHERE contact_id IN (SELECT contact_id FROM etl_changed_facts)`);
+  rows += await replaceChanged(trx, { table: 'analytics_contact_facts', key: 'contact_id', columns: factColumns, fresh: 'etl_new_facts', stored: 'etl_old_facts', changed: 'etl_changed_facts' });
 
   progress('episodes');
   await sql`CREATE TEMP TABLE etl_new_episodes ON COMMIT DROP AS ${episodesQuery('etl_people')}`.execute(trx);
@@ -245,20 +260,7 @@ async function incremental(trx: Transaction<Database>, runId: number, settings: 
     CREATE TEMP TABLE etl_old_episodes ON COMMIT DROP AS
     SELECT e.* FROM (SELECT DISTINCT person_key FROM etl_people) p
     CROSS JOIN LATERAL (SELECT * FROM analytics_episodes WHERE person_key = p.person_key OFFSET 0) e`.execute(trx);
-  await sql`
-    CREATE TEMP TABLE etl_changed_episodes ON COMMIT DROP AS
-    WITH changed AS (
-      SELECT coalesce(n.episode_id, o.episode_id) AS episode_id
-      FROM etl_new_episodes n FULL JOIN etl_old_episodes o ON o.episode_id = n.episode_id
-      WHERE ROW(n.*) IS DISTINCT FROM ROW(o.*))
-    SELECT * FROM etl_new_episodes WHERE episode_id IN (SELECT episode_id FROM changed)
-    UNION ALL
-    SELECT * FROM etl_old_episodes WHERE episode_id IN (SELECT episode_id FROM changed)`.execute(trx);
-  await sql`ANALYZE etl_changed_episodes`.execute(trx);
-  await exec(trx, sql`DELETE FROM analytics_episodes WHERE episode_id IN (SELECT episode_id FROM etl_changed_episodes)`);
-  rows += await exec(trx, sql`
-    INSERT INTO analytics_episodes
-    SELECT * FROM etl_new_episodes WHERE episode_id IN (SELECT episode_id FROM etl_changed_episodes)`);
+  rows += await replaceChanged(trx, { table: 'analytics_episodes', key: 'episode_id', columns: sql`*`, fresh: 'etl_new_episodes', stored: 'etl_old_episodes', changed: 'etl_changed_episodes' });
 
   progress('service periods');
   await sql`

@@ -5,28 +5,17 @@ import {
   preventativeBenefit, proportionWithInterval, protectCount, weakestEvidence, type BenefitAssumptions,
 } from '@firstmile/etl';
 import {
-  nhsSuppressionRule, type ComparatorKind, type Grain, type MetricKind, type OutcomeGrouping, type OutcomeRow,
+  nhsSuppressionRule, type AnalyticsOutcomeRow, type ComparatorKind, type Grain, type MetricKind, type OutcomeGrouping, type OutcomeRow,
   type OutcomeSuppressibleField, type Polarity, type SuppressionRule,
 } from '@firstmile/schema';
 import { rollupPeriod } from './periods.ts';
 
 /** One row of analytics_outcomes as the actor may see it, with the count of its stories the actor may read. */
-export interface OutcomeFact {
-  organisation_id: string;
-  project_id: string;
-  place_code: string;
-  metric_key: string;
-  period_start: string;
-  period_end: string;
-  value: number | null;
-  numerator: number | null;
-  denominator: number | null;
-  comparator_value: number | null;
-  comparator_kind: ComparatorKind | null;
-  comparator_source: string | null;
-  flags: readonly string[];
-  stories: number;
-}
+export type OutcomeFact = Pick<
+  AnalyticsOutcomeRow,
+  | 'organisation_id' | 'project_id' | 'place_code' | 'metric_key' | 'period_start' | 'period_end' | 'value'
+  | 'numerator' | 'denominator' | 'comparator_value' | 'comparator_kind' | 'comparator_source'
+> & { flags: readonly string[]; stories: number };
 
 export interface MetricInfo {
   kind: MetricKind;
